@@ -1,0 +1,305 @@
+package io.kontiki.raft.core;
+
+import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.message.RaftMessage;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin driver that binds one {@link RaftCore} to one {@link LoopExecutor}. It is the only
+ * part of raft-core that knows about threads.
+ *
+ * <p>Every input — a message from the transport, a tick, a proposal — hops onto the loop
+ * ({@code inLoop() ? run : execute}). After the inputs of one loop turn, one flush task
+ * collects the core's {@link Ready}, persists it with one {@link Storage#sync} (group commit),
+ * then sends its messages and hands committed entries to the apply executor (persist-then-send).
+ * The state machine runs on the apply executor, never on the loop.
+ *
+ * <p>Public methods are thread-safe. {@link #propose} returns at once when called on the loop,
+ * and otherwise waits only for the loop to take the proposal (never for replication or disk).
+ */
+public final class RaftNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    private static final int MAX_READY_ROUNDS_PER_FLUSH = 64;
+    private static final long PROPOSE_HANDOFF_TIMEOUT_MILLIS = 10_000;
+
+    private final RaftCore core;
+    private final LoopExecutor loop;
+    private final Transport transport;
+    private final Storage storage;
+    private final StateMachine stateMachine;
+    private final Executor applyExecutor;
+    private final RaftObserver observer;
+    private final LoopExecutor.Cancellable ticker;
+
+    /** Loop-confined: whether a flush task is queued for this turn. */
+    private boolean flushScheduled;
+    private volatile boolean closed;
+    private volatile NodeStatus status;
+    private volatile long appliedIndex;
+    private volatile boolean applyFailed;
+
+    private RaftNode(Builder b) {
+        this.loop = b.loop;
+        this.transport = b.transport;
+        this.storage = b.storage;
+        this.stateMachine = b.stateMachine;
+        this.applyExecutor = b.applyExecutor;
+        this.observer = b.observer;
+        this.core = new RaftCore(b.config, b.random, storage.load(), observer);
+        publishStatus();
+        this.ticker = loop.scheduleAtFixedRate(this::onTick, b.config.tickMillis());
+    }
+
+    public static Builder builder(RaftConfig config) {
+        return new Builder(config);
+    }
+
+    public int id() {
+        return core.id();
+    }
+
+    /**
+     * Proposes a command, as the lab's {@code Start()}: returns the index it will have if it
+     * commits, the term, and whether this node is the leader. Never waits for replication.
+     * Thread-safe; on another thread it waits (at most 10 s) for the loop to take the proposal.
+     */
+    public ProposeResult propose(byte[] command) {
+        Objects.requireNonNull(command, "command");
+        if (closed) {
+            return ProposeResult.rejected(status.term(), RaftConfig.NO_NODE);
+        }
+        if (loop.inLoop()) {
+            return proposeOnLoop(command);
+        }
+        try {
+            return proposeAsync(command).get(PROPOSE_HANDOFF_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProposeResult.rejected(status.term(), RaftConfig.NO_NODE);
+        } catch (ExecutionException | TimeoutException e) {
+            return ProposeResult.rejected(status.term(), RaftConfig.NO_NODE);
+        }
+    }
+
+    /** Like {@link #propose} but never blocks: the future completes on the loop. */
+    public CompletableFuture<ProposeResult> proposeAsync(byte[] command) {
+        Objects.requireNonNull(command, "command");
+        CompletableFuture<ProposeResult> result = new CompletableFuture<>();
+        onLoop(() -> result.complete(proposeOnLoop(command)));
+        if (closed) {
+            result.complete(ProposeResult.rejected(status.term(), RaftConfig.NO_NODE));
+        }
+        return result;
+    }
+
+    private ProposeResult proposeOnLoop(byte[] command) {
+        if (closed) {
+            return ProposeResult.rejected(core.term(), RaftConfig.NO_NODE);
+        }
+        ProposeResult r = core.propose(command);
+        scheduleFlush();
+        return r;
+    }
+
+    /** The node's state as of its last loop turn. Never blocks. */
+    public NodeStatus status() {
+        NodeStatus s = status;
+        return new NodeStatus(s.id(), s.role(), s.term(), s.leaderId(), s.commitIndex(),
+                s.lastLogIndex(), appliedIndex, closed);
+    }
+
+    /** Delivers a message from the network. Thread-safe; never blocks. */
+    public void receive(RaftMessage message) {
+        onLoop(() -> {
+            core.step(message);
+            scheduleFlush();
+        });
+    }
+
+    /** Stops ticking and ignores every later input. Idempotent, thread-safe, never blocks. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.cancel();
+        NodeStatus s = status;
+        status = new NodeStatus(s.id(), s.role(), s.term(), s.leaderId(), s.commitIndex(),
+                s.lastLogIndex(), appliedIndex, true);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void onTick() {
+        if (closed) {
+            return;
+        }
+        core.tick();
+        scheduleFlush();
+    }
+
+    private void onLoop(Runnable task) {
+        if (closed) {
+            return;
+        }
+        if (loop.inLoop()) {
+            task.run();
+        } else {
+            loop.execute(() -> {
+                if (!closed) {
+                    task.run();
+                }
+            });
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(this::flush);
+        }
+    }
+
+    /** One turn's outputs: persist, then send, then apply (see {@link Ready}). */
+    private void flush() {
+        flushScheduled = false;
+        if (closed) {
+            return;
+        }
+        for (int round = 0; round < MAX_READY_ROUNDS_PER_FLUSH && core.hasReady(); round++) {
+            Ready ready = core.ready();
+            persist(ready);
+            observer.onPersisted(core, ready);
+            for (RaftMessage m : ready.messages()) {
+                transport.send(m);
+            }
+            if (!ready.committedEntries().isEmpty()) {
+                List<LogEntry> batch = ready.committedEntries();
+                applyExecutor.execute(() -> applyAll(batch));
+            }
+            core.advance(ready);
+        }
+        if (core.hasReady()) {
+            scheduleFlush();
+        }
+        publishStatus();
+    }
+
+    private void persist(Ready ready) {
+        if (!ready.mustPersist()) {
+            return;
+        }
+        if (ready.hardState() != null) {
+            storage.saveHardState(ready.hardState());
+        }
+        List<LogEntry> entries = ready.entries();
+        if (!entries.isEmpty()) {
+            long first = entries.get(0).index();
+            if (first <= storage.lastIndex()) {
+                storage.truncateSuffix(first);
+            }
+            storage.append(entries);
+        }
+        storage.sync();
+    }
+
+    private void applyAll(List<LogEntry> entries) {
+        for (LogEntry e : entries) {
+            if (closed || applyFailed) {
+                return;
+            }
+            try {
+                stateMachine.apply(e);
+                appliedIndex = e.index();
+            } catch (RuntimeException ex) {
+                applyFailed = true;
+                LOG.error("node {}: state machine failed to apply entry {}; applying stops on this node",
+                        core.id(), e.id(), ex);
+                return;
+            }
+        }
+    }
+
+    private void publishStatus() {
+        status = new NodeStatus(core.id(), core.role(), core.term(), core.leaderId(),
+                core.commitIndex(), core.lastIndex(), appliedIndex, closed);
+    }
+
+    /** Assembles a node. Every part but the observer is required. */
+    public static final class Builder {
+        private final RaftConfig config;
+        private LoopExecutor loop;
+        private Transport transport;
+        private Storage storage;
+        private StateMachine stateMachine;
+        private Executor applyExecutor;
+        private Random random;
+        private RaftObserver observer = RaftObserver.NONE;
+
+        private Builder(RaftConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder loop(LoopExecutor v) {
+            loop = v;
+            return this;
+        }
+
+        public Builder transport(Transport v) {
+            transport = v;
+            return this;
+        }
+
+        public Builder storage(Storage v) {
+            storage = v;
+            return this;
+        }
+
+        public Builder stateMachine(StateMachine v) {
+            stateMachine = v;
+            return this;
+        }
+
+        /** A single-threaded (or otherwise ordered) executor that is not the loop. */
+        public Builder applyExecutor(Executor v) {
+            applyExecutor = v;
+            return this;
+        }
+
+        /** The source of election-timeout randomness; seed it for reproducible runs. */
+        public Builder random(Random v) {
+            random = v;
+            return this;
+        }
+
+        public Builder observer(RaftObserver v) {
+            observer = v;
+            return this;
+        }
+
+        /** Builds the node, loads its storage and starts ticking. */
+        public RaftNode start() {
+            Objects.requireNonNull(loop, "loop");
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(storage, "storage");
+            Objects.requireNonNull(stateMachine, "stateMachine");
+            Objects.requireNonNull(applyExecutor, "applyExecutor");
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(observer, "observer");
+            return new RaftNode(this);
+        }
+    }
+}

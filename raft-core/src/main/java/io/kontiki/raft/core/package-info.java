@@ -1,0 +1,33 @@
+/**
+ * Kontiki's Raft core: the protocol as a pure, single-threaded state machine
+ * ({@link io.kontiki.raft.core.RaftCore}) and the thin driver that binds it to one event loop
+ * ({@link io.kontiki.raft.core.RaftNode}).
+ *
+ * <h2>The core</h2>
+ * Inputs: {@code step(message)}, {@code tick()}, {@code propose(command)}. Outputs: a
+ * {@link io.kontiki.raft.core.Ready}. The core never blocks, sleeps, locks, reads a clock or
+ * touches a file or socket; randomness comes from an injected, seeded {@link java.util.Random}.
+ * A test ({@code CoreStaysPureTest}) and the enforcer rule in {@code raft-core/pom.xml} keep it so.
+ *
+ * <h2>The driver's duties</h2>
+ * Whoever drives a {@code RaftCore} (normally {@code RaftNode}) must:
+ * <ol>
+ *   <li>Confine the core to one thread: every input runs on the event loop, one at a time.</li>
+ *   <li>Call {@code tick()} every {@code config.tickMillis()} milliseconds.</li>
+ *   <li>After the inputs of one loop turn, while {@code hasReady()}: take {@code ready()};</li>
+ *   <li>persist its hard state and entries (truncating the stored suffix where the first entry
+ *       overwrites it) and sync — one sync for the whole turn (group commit);</li>
+ *   <li>only then send its messages (persist-then-send: a vote, an acknowledgement, a leader's
+ *       own entries depend on what was just persisted);</li>
+ *   <li>hand its committed entries, in order, to the state machine on a thread that is not the
+ *       event loop;</li>
+ *   <li>call {@code advance(ready)}, and only then take the next {@code ready()}.</li>
+ * </ol>
+ *
+ * <h2>Threads</h2>
+ * {@code RaftNode}'s public methods are thread-safe hand-offs onto the loop. The
+ * {@link io.kontiki.raft.core.LoopExecutor} contract is met by a Netty {@code EventLoop}, by a
+ * single-threaded scheduled executor ({@link io.kontiki.raft.core.LoopExecutors}), and by the
+ * test kit's virtual-time simulator.
+ */
+package io.kontiki.raft.core;
