@@ -94,7 +94,11 @@ public final class RaftCore {
         }
         if (m.term() > term) {
             int leader = m instanceof AppendEntries ? m.from() : RaftConfig.NO_NODE;
-            becomeFollower(m.term(), leader, "saw term " + m.term() + " from node " + m.from());
+            // A vote request alone must not reset the election timer (Figure 2: only a granted
+            // vote or the current leader does). Otherwise candidates with stale logs, which can
+            // never win, keep an up-to-date follower from ever campaigning.
+            boolean resetTimer = !(m instanceof RequestVote);
+            becomeFollower(m.term(), leader, "saw term " + m.term() + " from node " + m.from(), resetTimer);
         } else if (m.term() < term) {
             answerStale(m);
             return;
@@ -234,6 +238,10 @@ public final class RaftCore {
     // ---- role transitions (shared by Election and Replication) --------------------------
 
     void becomeFollower(long newTerm, int leader, String cause) {
+        becomeFollower(newTerm, leader, cause, true);
+    }
+
+    void becomeFollower(long newTerm, int leader, String cause, boolean resetTimer) {
         Role previousRole = role;
         long previousTerm = term;
         if (newTerm > term) {
@@ -244,7 +252,9 @@ public final class RaftCore {
         leaderId = leader;
         progress.clear();
         broadcastPending = false;
-        resetElectionTimer();
+        if (resetTimer || previousRole == Role.LEADER) {
+            resetElectionTimer();
+        }
         if (previousRole != Role.FOLLOWER || previousTerm != term) {
             observer.onRoleChange(this, previousRole, previousTerm, cause);
         }

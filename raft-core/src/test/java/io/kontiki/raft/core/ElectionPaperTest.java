@@ -275,4 +275,30 @@ class ElectionPaperTest {
         assertEquals(2, core.leaderId());
         assertEquals(List.of(AppendEntriesResponse.accept(1, 2, 1, 0)), out);
     }
+
+    /**
+     * Figure 2 resets the election timer only on a granted vote or on hearing the current
+     * leader. A higher-term vote request from a candidate with a stale log must not reset it,
+     * or such candidates (which can never win) keep an up-to-date node from ever campaigning.
+     */
+    @Test
+    void aRefusedHigherTermVoteRequestDoesNotRestartTheElectionTimer() {
+        HandCluster c = HandCluster.of(RaftConfig.lab(1, THREE), SEED,
+                Map.of(1, HandCluster.persisted(2, RaftConfig.NO_NODE, 1, 1, 2)));
+        RaftCore core = c.core(1);
+        int timeout = ticksUntilCampaign(follower(SEED), SEED);
+        for (int t = 0; t < timeout - 1; t++) {
+            core.tick();
+        }
+        long termBefore = core.term();
+
+        RequestVoteResponse r = answer(c.stepAndFlush(new RequestVote(2, 1, termBefore + 5, 1, 1)));
+        assertFalse(r.granted());
+        assertEquals(termBefore + 5, core.term());
+        for (int t = 0; t < 2 && core.role() == Role.FOLLOWER; t++) {
+            core.tick();
+        }
+
+        assertEquals(Role.CANDIDATE, core.role(), "the refused vote request restarted the timer");
+    }
 }
