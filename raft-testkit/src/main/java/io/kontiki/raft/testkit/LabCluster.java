@@ -3,6 +3,7 @@ package io.kontiki.raft.testkit;
 import io.kontiki.raft.core.NodeStatus;
 import io.kontiki.raft.core.ProposeResult;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the lab harness ({@link LabHarness}) needs from a cluster of Raft nodes under test: the
@@ -37,6 +38,22 @@ public interface LabCluster extends AutoCloseable {
 
     /** Blocks the calling scenario thread for {@code millis}. */
     void sleep(long millis);
+
+    /**
+     * Checks {@code condition} every {@code pollMillis} for up to {@code timeoutMillis} (checking
+     * first, then sleeping, as the lab's polling loops do); returns whether it came true. The
+     * default polls with {@link #sleep}; a real-time cluster waits with Awaitility.
+     */
+    default boolean awaitCondition(BooleanSupplier condition, long timeoutMillis, long pollMillis) {
+        long t0 = nowMillis();
+        while (nowMillis() - t0 < timeoutMillis) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            sleep(pollMillis);
+        }
+        return false;
+    }
 
     /** Starts a scenario thread (the lab's {@code go func()}). */
     LabThread spawn(String name, Runnable body);

@@ -251,13 +251,12 @@ public final class LabHarness implements AutoCloseable {
                 }
             }
             if (index != -1) {
-                long t1 = cluster.nowMillis();
-                while (cluster.nowMillis() - t1 < 2_000) {
-                    AppliedLogs.Committed c = nCommitted(index);
-                    if (c.count() > 0 && c.count() >= expectedServers && cmd.equals(c.value())) {
-                        return index;
-                    }
-                    sleep(20);
+                long at = index;
+                if (cluster.awaitCondition(() -> {
+                    AppliedLogs.Committed c = nCommitted(at);
+                    return c.count() > 0 && c.count() >= expectedServers && cmd.equals(c.value());
+                }, 2_000, 20)) {
+                    return index;
                 }
                 if (!retry) {
                     fail("one(" + cmd + ") failed to reach agreement");

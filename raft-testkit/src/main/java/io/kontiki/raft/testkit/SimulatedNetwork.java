@@ -53,7 +53,10 @@ import java.util.function.Consumer;
  * when sent and of every response when delivered; {@link #rpcCount(int)} counts the requests
  * delivered to the server's current incarnation (reset by {@link #attach}).
  *
- * <p><b>Threads:</b> confined to the simulation (one sim thread at a time); not thread-safe.
+ * <p><b>Time and threads:</b> delays run on a {@link NetworkClock}: virtual time in the
+ * simulator, real time in {@link RealTimeCluster}. Thread-safe: every method that touches state
+ * is synchronized (never contended in the simulator); a delivery calls the receiver with the
+ * lock held, so receivers must not block ({@code RaftNode.receive} only hands the message over).
  */
 public final class SimulatedNetwork {
 
@@ -68,7 +71,7 @@ public final class SimulatedNetwork {
     /** The bound of the skewed part of a long-reordering delay: {@code U[0, U[0, 1999]]}. */
     public static final int REORDER_SPREAD_MILLIS = 2000;
 
-    private final VirtualScheduler scheduler;
+    private final NetworkClock clock;
     private final Random random;
     private final Trace trace;
     private final int servers;
@@ -86,10 +89,16 @@ public final class SimulatedNetwork {
     private final Stats stats = new Stats();
 
     public SimulatedNetwork(VirtualScheduler scheduler, int servers, Random random, Trace trace) {
+        this(NetworkClock.of(scheduler), servers, random, trace);
+    }
+
+    /** A network on any clock, e.g. real time; see {@link RealTimeCluster}. */
+    @SuppressWarnings("unchecked")
+    public SimulatedNetwork(NetworkClock clock, int servers, Random random, Trace trace) {
         if (servers <= 0) {
             throw new IllegalArgumentException("servers must be > 0: " + servers);
         }
-        this.scheduler = scheduler;
+        this.clock = clock;
         this.random = random;
         this.trace = trace;
         this.servers = servers;
@@ -116,7 +125,7 @@ public final class SimulatedNetwork {
      * @return the transport of this incarnation; it goes dead when the incarnation is replaced
      *         or {@linkplain #detach detached}
      */
-    public Transport attach(int server, Consumer<RaftMessage> receiver) {
+    public synchronized Transport attach(int server, Consumer<RaftMessage> receiver) {
         checkServer(server);
         int inc = ++incarnation[server];
         attached[server] = true;
@@ -127,19 +136,19 @@ public final class SimulatedNetwork {
     }
 
     /** Removes the server's incarnation: it is unreachable and mute until attached anew. */
-    public void detach(int server) {
+    public synchronized void detach(int server) {
         checkServer(server);
         attached[server] = false;
         receivers.set(server, null);
     }
 
     /** The number of the server's latest incarnation (1 for the first), 0 if never attached. */
-    public int incarnation(int server) {
+    public synchronized int incarnation(int server) {
         checkServer(server);
         return incarnation[server];
     }
 
-    public boolean isAttached(int server) {
+    public synchronized boolean isAttached(int server) {
         checkServer(server);
         return attached[server];
     }
@@ -147,7 +156,7 @@ public final class SimulatedNetwork {
     // ---- partitions -----------------------------------------------------------------------
 
     /** Brings {@code server} into the connected group: links to and from every connected server are enabled. */
-    public void connect(int server) {
+    public synchronized void connect(int server) {
         checkServer(server);
         connected[server] = true;
         for (int j = 0; j < servers; j++) {
@@ -160,7 +169,7 @@ public final class SimulatedNetwork {
     }
 
     /** Isolates {@code server}: every link to and from it is disabled. */
-    public void disconnect(int server) {
+    public synchronized void disconnect(int server) {
         checkServer(server);
         boolean was = connected[server];
         connected[server] = false;
@@ -173,13 +182,13 @@ public final class SimulatedNetwork {
         }
     }
 
-    public boolean isConnected(int server) {
+    public synchronized boolean isConnected(int server) {
         checkServer(server);
         return connected[server];
     }
 
     /** Whether a message sent now from {@code from} to {@code to} may leave (ignoring loss). */
-    public boolean isLinkEnabled(int from, int to) {
+    public synchronized boolean isLinkEnabled(int from, int to) {
         checkServer(from);
         checkServer(to);
         return linkEnabled[from][to];
@@ -187,38 +196,38 @@ public final class SimulatedNetwork {
 
     // ---- faults ---------------------------------------------------------------------------
 
-    public void setReliable(boolean reliable) {
+    public synchronized void setReliable(boolean reliable) {
         this.reliable = reliable;
         trace.event(reliable ? "network reliable" : "network unreliable");
     }
 
-    public boolean isReliable() {
+    public synchronized boolean isReliable() {
         return reliable;
     }
 
-    public void setLongReordering(boolean on) {
+    public synchronized void setLongReordering(boolean on) {
         this.longReordering = on;
         trace.event("long reordering " + (on ? "on" : "off"));
     }
 
-    public boolean isLongReordering() {
+    public synchronized boolean isLongReordering() {
         return longReordering;
     }
 
     // ---- counters -------------------------------------------------------------------------
 
     /** Request messages sent, delivered or not (the lab's total RPC count). */
-    public long rpcTotal() {
+    public synchronized long rpcTotal() {
         return rpcTotal;
     }
 
     /** Encoded bytes of every request sent plus every response delivered. */
-    public long bytesTotal() {
+    public synchronized long bytesTotal() {
         return bytesTotal;
     }
 
     /** Requests delivered to the server's current incarnation. */
-    public long rpcCount(int server) {
+    public synchronized long rpcCount(int server) {
         checkServer(server);
         return rpcCount[server];
     }
@@ -230,7 +239,7 @@ public final class SimulatedNetwork {
 
     // ---- the path of one message ------------------------------------------------------------
 
-    private void send(int server, int senderIncarnation, RaftMessage m) {
+    private synchronized void send(int server, int senderIncarnation, RaftMessage m) {
         if (!attached[server] || incarnation[server] != senderIncarnation) {
             stats.fromCrashed++;
             trace.message(m, "discarded: sender crashed");
@@ -282,11 +291,11 @@ public final class SimulatedNetwork {
             }
         }
         int targetIncarnation = incarnation[to];
-        long sentAt = scheduler.now();
-        scheduler.after(delay, () -> deliver(m, targetIncarnation, size, sentAt));
+        long sentAt = clock.now();
+        clock.after(delay, () -> deliver(m, targetIncarnation, size, sentAt));
     }
 
-    private void deliver(RaftMessage m, int targetIncarnation, int size, long sentAt) {
+    private synchronized void deliver(RaftMessage m, int targetIncarnation, int size, long sentAt) {
         int to = m.to();
         Consumer<RaftMessage> receiver = receivers.get(to);
         if (receiver == null || incarnation[to] != targetIncarnation) {

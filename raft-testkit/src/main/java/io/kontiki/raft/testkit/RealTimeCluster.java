@@ -1,0 +1,391 @@
+package io.kontiki.raft.testkit;
+
+import io.kontiki.raft.core.InMemoryStorage;
+import io.kontiki.raft.core.LoopExecutors;
+import io.kontiki.raft.core.NodeStatus;
+import io.kontiki.raft.core.ProposeResult;
+import io.kontiki.raft.core.RaftConfig;
+import io.kontiki.raft.core.RaftNode;
+import io.kontiki.raft.core.Transport;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster of {@link RaftNode}s on real threads and real time: the lab harness's second
+ * backend, so that the driver's hand-offs (inputs onto the loop, proposals from other threads,
+ * applies off the loop) run under real concurrency.
+ *
+ * <p>Each node incarnation gets its own event-loop thread ({@link LoopExecutors#newSingleThread})
+ * and its own apply thread. Messages travel through the same {@link SimulatedNetwork} as in
+ * the simulator — the lab's fault model — with delays on a real scheduled executor. Scenario
+ * threads are plain threads. The run is not deterministic (the seed fixes the random choices,
+ * not the thread interleavings); failures still print the seed and the trace.
+ *
+ * <p>A safety violation or an apply error on a node's thread is recorded and thrown from the
+ * scenario's next call into the cluster, so it fails the test even though it happened elsewhere.
+ *
+ * <p><b>Threads:</b> every method is thread-safe. {@link #sleep} blocks: it is the lab's
+ * scenario pause (the passing of time is the point), not a synchronisation wait.
+ */
+public final class RealTimeCluster implements LabCluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RealTimeCluster.class);
+
+    private final long seed;
+    private final int n;
+    private final List<Integer> voters;
+    private final LabApplier applier;
+    private final long startNanos = System.nanoTime();
+    private final ScheduledThreadPoolExecutor timer;
+    private final Trace trace;
+    private final SimulatedNetwork network;
+    private final SafetyChecker checker;
+    private final Random scenarioRandom;
+    private final Incarnation[] running;
+    private final InMemoryStorage[] saved;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile String summary;
+    private boolean closed;
+
+    /** One live node with the threads it owns. */
+    private record Incarnation(RaftNode node, LoopExecutors.OwnedLoop loop, ExecutorService applyThread) {
+        void stop() {
+            node.close();
+            loop.shutdown();
+            applyThread.shutdownNow();
+        }
+    }
+
+    public RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier) {
+        this.seed = seed;
+        this.n = servers;
+        this.voters = IntStream.range(0, servers).boxed().toList();
+        this.applier = applier;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lab-network-seed" + seed);
+            t.setDaemon(true);
+            return t;
+        });
+        this.trace = new Trace(this::nowMillis, Trace.configuredCapacity());
+        this.network = new SimulatedNetwork(realClock(), servers,
+                new Random(SimulatedCluster.mix(seed, 0x6e6574L, 0)), trace);
+        this.checker = new SafetyChecker(trace, this::recordFailure);
+        this.scenarioRandom = new Random(SimulatedCluster.mix(seed, 0x7363656eL, 0));
+        this.running = new Incarnation[servers];
+        this.saved = new InMemoryStorage[servers];
+        network.setReliable(!unreliable);
+    }
+
+    /** A factory for {@link LabHarness#make}. */
+    public static LabClusterFactory factory(long seed) {
+        return (servers, unreliable, applier) -> new RealTimeCluster(seed, servers, unreliable, applier);
+    }
+
+    private NetworkClock realClock() {
+        return new NetworkClock() {
+            @Override
+            public long now() {
+                return nowMillis();
+            }
+
+            @Override
+            public void after(long delayMillis, Runnable action) {
+                if (!timer.isShutdown()) {
+                    timer.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+    }
+
+    @Override
+    public int servers() {
+        return n;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public Random random() {
+        return scenarioRandom;
+    }
+
+    // ---- time and threads ---------------------------------------------------------------------
+
+    @Override
+    public long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void sleep(long millis) {
+        rethrowFailure();
+        try {
+            Thread.sleep(millis); // the scenario's own pause, as in the lab: time passing is the point
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabFailure("interrupted while sleeping");
+        }
+        rethrowFailure();
+    }
+
+    /** Waits with Awaitility: polls {@code condition} every {@code pollMillis}, at most {@code timeoutMillis}. */
+    @Override
+    public boolean awaitCondition(BooleanSupplier condition, long timeoutMillis, long pollMillis) {
+        rethrowFailure();
+        try {
+            Awaitility.await()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(pollMillis))
+                    .atMost(Duration.ofMillis(timeoutMillis))
+                    .until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            rethrowFailure();
+            return false;
+        }
+    }
+
+    @Override
+    public LabThread spawn(String name, Runnable body) {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+                recordFailure(e);
+            }
+        }, "lab-" + name + "-seed" + seed);
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            try {
+                t.join(LabHarness.TEST_TIME_LIMIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                throw new LabFailure("thread " + name + " did not finish within the test's time limit");
+            }
+            if (thrown.get() != null) {
+                throw new LabFailure("thread " + name + " failed: " + thrown.get());
+            }
+        };
+    }
+
+    // ---- servers --------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void start(int server) {
+        crash(server);
+        InMemoryStorage storage = saved[server] == null ? new InMemoryStorage() : saved[server].copy();
+        saved[server] = storage;
+        AtomicReference<RaftNode> self = new AtomicReference<>();
+        Transport transport = network.attach(server, m -> {
+            RaftNode node = self.get();
+            if (node != null) {
+                node.receive(m);
+            }
+        });
+        int incarnation = network.incarnation(server);
+        LoopExecutors.OwnedLoop loop = LoopExecutors.newSingleThread("raft-" + server + "." + incarnation);
+        ExecutorService applyThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "apply-" + server + "." + incarnation);
+            t.setDaemon(true);
+            return t;
+        });
+        RaftNode node = RaftNode.builder(RaftConfig.lab(server, voters))
+                .loop(loop.loop())
+                .transport(transport)
+                .storage(storage)
+                .stateMachine(checker.checkedStateMachine(server, incarnation, e -> {
+                    try {
+                        applier.apply(server, e);
+                    } catch (Throwable t) {
+                        recordFailure(t);
+                        throw t;
+                    }
+                }))
+                .applyExecutor(applyThread)
+                .random(new Random(SimulatedCluster.mix(seed, server, incarnation)))
+                .observer(checker)
+                .start();
+        self.set(node);
+        running[server] = new Incarnation(node, loop, applyThread);
+        trace.event("start " + server + " (incarnation " + incarnation + ")");
+    }
+
+    @Override
+    public synchronized void crash(int server) {
+        network.disconnect(server);
+        network.detach(server);
+        Incarnation inc = running[server];
+        if (inc != null) {
+            inc.stop();
+            running[server] = null;
+            trace.event("crash " + server);
+        }
+        if (saved[server] != null) {
+            saved[server] = saved[server].copy();
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning(int server) {
+        return running[server] != null;
+    }
+
+    @Override
+    public NodeStatus status(int server) {
+        rethrowFailure();
+        Incarnation inc;
+        synchronized (this) {
+            inc = running[server];
+        }
+        return inc == null ? null : inc.node().status();
+    }
+
+    @Override
+    public ProposeResult propose(int server, byte[] command) {
+        rethrowFailure();
+        Incarnation inc;
+        synchronized (this) {
+            inc = running[server];
+        }
+        if (inc == null) {
+            return ProposeResult.rejected(-1, RaftConfig.NO_NODE);
+        }
+        ProposeResult r = inc.node().propose(command); // hops onto the node's loop and back
+        if (r.isLeader()) {
+            trace.event("propose " + LabValue.ofBytes(command) + " on " + server + ": index " + r.index()
+                    + " term " + r.term());
+        }
+        return r;
+    }
+
+    // ---- network --------------------------------------------------------------------------------
+
+    @Override
+    public void connect(int server) {
+        network.connect(server);
+    }
+
+    @Override
+    public void disconnect(int server) {
+        network.disconnect(server);
+    }
+
+    @Override
+    public boolean isConnected(int server) {
+        return network.isConnected(server);
+    }
+
+    @Override
+    public void setReliable(boolean reliable) {
+        network.setReliable(reliable);
+    }
+
+    @Override
+    public void setLongReordering(boolean on) {
+        network.setLongReordering(on);
+    }
+
+    @Override
+    public long rpcTotal() {
+        return network.rpcTotal();
+    }
+
+    @Override
+    public long bytesTotal() {
+        return network.bytesTotal();
+    }
+
+    @Override
+    public long rpcCount(int server) {
+        return network.rpcCount(server);
+    }
+
+    @Override
+    public synchronized long logSize() {
+        long max = 0;
+        for (InMemoryStorage s : saved) {
+            if (s != null) {
+                max = Math.max(max, s.sizeInBytes());
+            }
+        }
+        return max;
+    }
+
+    // ---- reporting -----------------------------------------------------------------------------
+
+    @Override
+    public void note(String event) {
+        trace.event(event);
+    }
+
+    @Override
+    public void report(String summaryLine) {
+        summary = summaryLine + "  (real time)";
+        trace.event("end: passed");
+        LOG.info(summary);
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** The first failure recorded on any thread, or null. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Stops every node and the network's timer. Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < n; i++) {
+            if (running[i] != null) {
+                running[i].stop();
+                running[i] = null;
+            }
+        }
+        timer.shutdownNow();
+    }
+
+    private void recordFailure(Throwable t) {
+        if (failure.compareAndSet(null, t)) {
+            trace.event("FAILED: " + t);
+        }
+    }
+
+    private void rethrowFailure() {
+        Throwable t = failure.get();
+        if (t != null) {
+            LabFailure f = new LabFailure("failed on another thread: " + t);
+            f.initCause(t);
+            throw f;
+        }
+    }
+}
