@@ -10,6 +10,7 @@ import io.kontiki.raft.core.Transport;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads:</b> every method is thread-safe. {@link #sleep} blocks: it is the lab's
  * scenario pause (the passing of time is the point), not a synchronisation wait.
  */
-public final class RealTimeCluster implements LabCluster {
+public final class RealTimeCluster extends NetworkedLabCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(RealTimeCluster.class);
 
@@ -47,14 +48,11 @@ public final class RealTimeCluster implements LabCluster {
     private final int n;
     private final List<Integer> voters;
     private final LabApplier applier;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final ScheduledThreadPoolExecutor timer;
-    private final Trace trace;
-    private final SimulatedNetwork network;
     private final SafetyChecker checker;
     private final Random scenarioRandom;
     private final Incarnation[] running;
-    private final InMemoryStorage[] saved;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile String summary;
     private boolean closed;
@@ -69,23 +67,41 @@ public final class RealTimeCluster implements LabCluster {
     }
 
     public RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier) {
+        this(seed, servers, unreliable, applier, System.nanoTime(), newTimer(seed));
+    }
+
+    private RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier, long startNanos,
+                            ScheduledThreadPoolExecutor timer) {
+        this(seed, servers, unreliable, applier, startNanos, timer,
+                new Trace(() -> elapsedMillis(startNanos), Trace.configuredCapacity()));
+    }
+
+    private RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier, long startNanos,
+                            ScheduledThreadPoolExecutor timer, Trace trace) {
+        super(new SimulatedNetwork(realClock(startNanos, timer), servers,
+                new Random(SimulatedCluster.mix(seed, 0x6e6574L, 0)), trace), trace);
         this.seed = seed;
         this.n = servers;
         this.voters = IntStream.range(0, servers).boxed().toList();
         this.applier = applier;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+        this.startNanos = startNanos;
+        this.timer = timer;
+        this.checker = new SafetyChecker(trace, this::recordFailure);
+        this.scenarioRandom = new Random(SimulatedCluster.mix(seed, 0x7363656eL, 0));
+        this.running = new Incarnation[servers];
+        network.setReliable(!unreliable);
+    }
+
+    private static ScheduledThreadPoolExecutor newTimer(long seed) {
+        return new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "lab-network-seed" + seed);
             t.setDaemon(true);
             return t;
         });
-        this.trace = new Trace(this::nowMillis, Trace.configuredCapacity());
-        this.network = new SimulatedNetwork(realClock(), servers,
-                new Random(SimulatedCluster.mix(seed, 0x6e6574L, 0)), trace);
-        this.checker = new SafetyChecker(trace, this::recordFailure);
-        this.scenarioRandom = new Random(SimulatedCluster.mix(seed, 0x7363656eL, 0));
-        this.running = new Incarnation[servers];
-        this.saved = new InMemoryStorage[servers];
-        network.setReliable(!unreliable);
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /** A factory for {@link LabHarness#make}. */
@@ -93,17 +109,19 @@ public final class RealTimeCluster implements LabCluster {
         return (servers, unreliable, applier) -> new RealTimeCluster(seed, servers, unreliable, applier);
     }
 
-    private NetworkClock realClock() {
+    private static NetworkClock realClock(long startNanos, ScheduledThreadPoolExecutor timer) {
         return new NetworkClock() {
             @Override
             public long now() {
-                return nowMillis();
+                return elapsedMillis(startNanos);
             }
 
             @Override
             public void after(long delayMillis, Runnable action) {
-                if (!timer.isShutdown()) {
+                try {
                     timer.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closed) {
+                    // The cluster closed: the message is lost with everything else.
                 }
             }
         };
@@ -128,7 +146,7 @@ public final class RealTimeCluster implements LabCluster {
 
     @Override
     public long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return elapsedMillis(startNanos);
     }
 
     @Override
@@ -270,73 +288,22 @@ public final class RealTimeCluster implements LabCluster {
         if (inc == null) {
             return ProposeResult.rejected(-1, RaftConfig.NO_NODE);
         }
-        ProposeResult r = inc.node().propose(command); // hops onto the node's loop and back
-        if (r.isLeader()) {
-            trace.event("propose " + LabValue.ofBytes(command) + " on " + server + ": index " + r.index()
-                    + " term " + r.term());
-        }
-        return r;
+        return traced(server, command, inc.node().propose(command)); // hops onto the node's loop and back
     }
 
     // ---- network --------------------------------------------------------------------------------
 
-    @Override
-    public void connect(int server) {
-        network.connect(server);
-    }
 
-    @Override
-    public void disconnect(int server) {
-        network.disconnect(server);
-    }
 
-    @Override
-    public boolean isConnected(int server) {
-        return network.isConnected(server);
-    }
 
-    @Override
-    public void setReliable(boolean reliable) {
-        network.setReliable(reliable);
-    }
 
-    @Override
-    public void setLongReordering(boolean on) {
-        network.setLongReordering(on);
-    }
 
-    @Override
-    public long rpcTotal() {
-        return network.rpcTotal();
-    }
 
-    @Override
-    public long bytesTotal() {
-        return network.bytesTotal();
-    }
 
-    @Override
-    public long rpcCount(int server) {
-        return network.rpcCount(server);
-    }
 
-    @Override
-    public synchronized long logSize() {
-        long max = 0;
-        for (InMemoryStorage s : saved) {
-            if (s != null) {
-                max = Math.max(max, s.sizeInBytes());
-            }
-        }
-        return max;
-    }
 
     // ---- reporting -----------------------------------------------------------------------------
 
-    @Override
-    public void note(String event) {
-        trace.event(event);
-    }
 
     @Override
     public void report(String summaryLine) {
@@ -349,9 +316,6 @@ public final class RealTimeCluster implements LabCluster {
         return summary;
     }
 
-    public Trace trace() {
-        return trace;
-    }
 
     /** The first failure recorded on any thread, or null. */
     public Throwable failure() {

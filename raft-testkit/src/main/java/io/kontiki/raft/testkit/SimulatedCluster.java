@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads:</b> only the sim thread holding the baton may call it (see {@link SimThreads}).
  */
-public final class SimulatedCluster implements LabCluster {
+public final class SimulatedCluster extends NetworkedLabCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
 
@@ -44,13 +44,10 @@ public final class SimulatedCluster implements LabCluster {
     private final LabApplier applier;
     private final VirtualScheduler scheduler;
     private final SimThreads threads;
-    private final Trace trace;
-    private final SimulatedNetwork network;
     private final SafetyChecker checker;
     private final Random scenarioRandom;
     private final RaftNode[] nodes;
     private final VirtualLoopExecutor[] loops;
-    private final InMemoryStorage[] saved;
     private String summary;
     private boolean closed;
 
@@ -60,19 +57,27 @@ public final class SimulatedCluster implements LabCluster {
      */
     public SimulatedCluster(long seed, int servers, boolean unreliable, LabApplier applier,
                             long timeLimitMillis, int traceLines) {
+        this(seed, servers, unreliable, applier, new VirtualScheduler(timeLimitMillis), traceLines);
+    }
+
+    private SimulatedCluster(long seed, int servers, boolean unreliable, LabApplier applier,
+                             VirtualScheduler scheduler, int traceLines) {
+        this(seed, servers, unreliable, applier, scheduler, new Trace(scheduler::now, traceLines));
+    }
+
+    private SimulatedCluster(long seed, int servers, boolean unreliable, LabApplier applier,
+                             VirtualScheduler scheduler, Trace trace) {
+        super(new SimulatedNetwork(scheduler, servers, new Random(mix(seed, 0x6e6574L, 0)), trace), trace);
         this.seed = seed;
         this.n = servers;
         this.voters = IntStream.range(0, servers).boxed().toList();
         this.applier = applier;
-        this.scheduler = new VirtualScheduler(timeLimitMillis);
+        this.scheduler = scheduler;
         this.threads = new SimThreads(scheduler, "sim-seed" + seed);
-        this.trace = new Trace(scheduler::now, traceLines);
-        this.network = new SimulatedNetwork(scheduler, servers, new Random(mix(seed, 0x6e6574L, 0)), trace);
         this.checker = new SafetyChecker(trace, threads::fail);
         this.scenarioRandom = new Random(mix(seed, 0x7363656eL, 0));
         this.nodes = new RaftNode[servers];
         this.loops = new VirtualLoopExecutor[servers];
-        this.saved = new InMemoryStorage[servers];
         network.setReliable(!unreliable);
     }
 
@@ -174,73 +179,22 @@ public final class SimulatedCluster implements LabCluster {
         if (node == null) {
             return ProposeResult.rejected(-1, RaftConfig.NO_NODE);
         }
-        ProposeResult r = node.propose(command);
-        if (r.isLeader()) {
-            trace.event("propose " + LabValue.ofBytes(command) + " on " + server + ": index " + r.index()
-                    + " term " + r.term());
-        }
-        return r;
+        return traced(server, command, node.propose(command));
     }
 
     // ---- network --------------------------------------------------------------------------------
 
-    @Override
-    public void connect(int server) {
-        network.connect(server);
-    }
 
-    @Override
-    public void disconnect(int server) {
-        network.disconnect(server);
-    }
 
-    @Override
-    public boolean isConnected(int server) {
-        return network.isConnected(server);
-    }
 
-    @Override
-    public void setReliable(boolean reliable) {
-        network.setReliable(reliable);
-    }
 
-    @Override
-    public void setLongReordering(boolean on) {
-        network.setLongReordering(on);
-    }
 
-    @Override
-    public long rpcTotal() {
-        return network.rpcTotal();
-    }
 
-    @Override
-    public long bytesTotal() {
-        return network.bytesTotal();
-    }
 
-    @Override
-    public long rpcCount(int server) {
-        return network.rpcCount(server);
-    }
 
-    @Override
-    public long logSize() {
-        long max = 0;
-        for (InMemoryStorage s : saved) {
-            if (s != null) {
-                max = Math.max(max, s.sizeInBytes());
-            }
-        }
-        return max;
-    }
 
     // ---- reporting -----------------------------------------------------------------------------
 
-    @Override
-    public void note(String event) {
-        trace.event(event);
-    }
 
     @Override
     public void report(String summaryLine) {
@@ -254,13 +208,7 @@ public final class SimulatedCluster implements LabCluster {
         return summary;
     }
 
-    public Trace trace() {
-        return trace;
-    }
 
-    public SimulatedNetwork network() {
-        return network;
-    }
 
     public VirtualScheduler scheduler() {
         return scheduler;
