@@ -114,6 +114,11 @@ public interface LabCluster extends AutoCloseable {
     /** Notes a harness event in the run's trace, e.g. {@code "checkOneLeader: leader 2"}. */
     void note(String event);
 
+    /** The run's trace, for failure reports; null if this cluster keeps none. */
+    default Trace trace() {
+        return null;
+    }
+
     /** Publishes the one-line summary of a passed test. */
     void report(String summaryLine);
 

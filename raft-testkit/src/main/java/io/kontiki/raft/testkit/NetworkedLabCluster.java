@@ -88,6 +88,7 @@ abstract class NetworkedLabCluster implements LabCluster {
         trace.event(event);
     }
 
+    @Override
     public Trace trace() {
         return trace;
     }

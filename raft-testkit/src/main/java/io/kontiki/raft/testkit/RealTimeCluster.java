@@ -16,9 +16,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.time.Duration;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +45,11 @@ public final class RealTimeCluster extends NetworkedLabCluster {
     private final int n;
     private final List<Integer> voters;
     private final LabApplier applier;
-    private final long startNanos;
+    private final RealTime time;
     private final ScheduledThreadPoolExecutor timer;
     private final SafetyChecker checker;
     private final Random scenarioRandom;
     private final Incarnation[] running;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile String summary;
     private boolean closed;
 
@@ -67,24 +63,19 @@ public final class RealTimeCluster extends NetworkedLabCluster {
     }
 
     public RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier) {
-        this(seed, servers, unreliable, applier, System.nanoTime(), newTimer(seed));
+        this(seed, servers, unreliable, applier, new RealTime("seed" + seed, Trace.configuredCapacity()),
+                newTimer(seed));
     }
 
-    private RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier, long startNanos,
+    private RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier, RealTime time,
                             ScheduledThreadPoolExecutor timer) {
-        this(seed, servers, unreliable, applier, startNanos, timer,
-                new Trace(() -> elapsedMillis(startNanos), Trace.configuredCapacity()));
-    }
-
-    private RealTimeCluster(long seed, int servers, boolean unreliable, LabApplier applier, long startNanos,
-                            ScheduledThreadPoolExecutor timer, Trace trace) {
-        super(new SimulatedNetwork(realClock(startNanos, timer), servers,
-                new Random(SimulatedCluster.mix(seed, 0x6e6574L, 0)), trace), trace);
+        super(new SimulatedNetwork(realClock(time, timer), servers,
+                new Random(SimulatedCluster.mix(seed, 0x6e6574L, 0)), time.trace()), time.trace());
         this.seed = seed;
         this.n = servers;
         this.voters = IntStream.range(0, servers).boxed().toList();
         this.applier = applier;
-        this.startNanos = startNanos;
+        this.time = time;
         this.timer = timer;
         this.checker = new SafetyChecker(trace, this::recordFailure);
         this.scenarioRandom = new Random(SimulatedCluster.mix(seed, 0x7363656eL, 0));
@@ -100,20 +91,16 @@ public final class RealTimeCluster extends NetworkedLabCluster {
         });
     }
 
-    private static long elapsedMillis(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
     /** A factory for {@link LabHarness#make}. */
     public static LabClusterFactory factory(long seed) {
         return (servers, unreliable, applier) -> new RealTimeCluster(seed, servers, unreliable, applier);
     }
 
-    private static NetworkClock realClock(long startNanos, ScheduledThreadPoolExecutor timer) {
+    private static NetworkClock realClock(RealTime time, ScheduledThreadPoolExecutor timer) {
         return new NetworkClock() {
             @Override
             public long now() {
-                return elapsedMillis(startNanos);
+                return time.nowMillis();
             }
 
             @Override
@@ -146,64 +133,22 @@ public final class RealTimeCluster extends NetworkedLabCluster {
 
     @Override
     public long nowMillis() {
-        return elapsedMillis(startNanos);
+        return time.nowMillis();
     }
 
     @Override
     public void sleep(long millis) {
-        rethrowFailure();
-        try {
-            Thread.sleep(millis); // the scenario's own pause, as in the lab: time passing is the point
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabFailure("interrupted while sleeping");
-        }
-        rethrowFailure();
+        time.sleep(millis);
     }
 
-    /** Waits with Awaitility: polls {@code condition} every {@code pollMillis}, at most {@code timeoutMillis}. */
     @Override
     public boolean awaitCondition(BooleanSupplier condition, long timeoutMillis, long pollMillis) {
-        rethrowFailure();
-        try {
-            Awaitility.await()
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(pollMillis))
-                    .atMost(Duration.ofMillis(timeoutMillis))
-                    .until(condition::getAsBoolean);
-            return true;
-        } catch (ConditionTimeoutException e) {
-            rethrowFailure();
-            return false;
-        }
+        return time.awaitCondition(condition, timeoutMillis, pollMillis);
     }
 
     @Override
     public LabThread spawn(String name, Runnable body) {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                thrown.set(e);
-                recordFailure(e);
-            }
-        }, "lab-" + name + "-seed" + seed);
-        t.setDaemon(true);
-        t.start();
-        return () -> {
-            try {
-                t.join(LabHarness.TEST_TIME_LIMIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                throw new LabFailure("thread " + name + " did not finish within the test's time limit");
-            }
-            if (thrown.get() != null) {
-                throw new LabFailure("thread " + name + " failed: " + thrown.get());
-            }
-        };
+        return time.spawn(name, body);
     }
 
     // ---- servers --------------------------------------------------------------------------------
@@ -319,7 +264,7 @@ public final class RealTimeCluster extends NetworkedLabCluster {
 
     /** The first failure recorded on any thread, or null. */
     public Throwable failure() {
-        return failure.get();
+        return time.failure();
     }
 
     /** Stops every node and the network's timer. Idempotent; never throws. */
@@ -339,17 +284,10 @@ public final class RealTimeCluster extends NetworkedLabCluster {
     }
 
     private void recordFailure(Throwable t) {
-        if (failure.compareAndSet(null, t)) {
-            trace.event("FAILED: " + t);
-        }
+        time.recordFailure(t);
     }
 
     private void rethrowFailure() {
-        Throwable t = failure.get();
-        if (t != null) {
-            LabFailure f = new LabFailure("failed on another thread: " + t);
-            f.initCause(t);
-            throw f;
-        }
+        time.rethrowFailure();
     }
 }

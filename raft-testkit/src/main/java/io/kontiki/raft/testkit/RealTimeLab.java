@@ -43,11 +43,12 @@ public final class RealTimeLab {
                 b.append(" at t=").append(created[0].nowMillis()).append(" ms");
             }
             b.append(": ").append(t).append('\n');
-            if (created[0] instanceof RealTimeCluster rc) {
-                b.append("  last trace lines (t = real ms since start):\n").append(rc.trace().dump());
+            Trace trace = created[0] == null ? null : created[0].trace();
+            if (trace != null) {
+                b.append("  last trace lines (t = real ms since start):\n").append(trace.dump());
             }
             throw new LabRunFailure(b.toString(), t);
         }
-        return created[0] instanceof RealTimeCluster rc ? rc.summary() : scenario.method() + " passed";
+        return created[0] instanceof RealTimeCluster rc ? rc.summary() : scenario.method() + " passed on " + backend;
     }
 }
