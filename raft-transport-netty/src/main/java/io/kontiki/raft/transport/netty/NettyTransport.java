@@ -70,7 +70,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final Map<Integer, PeerLink> links = new TreeMap<>();
     private final ChannelGroup inboundChannels;
-    private final RefusalLog refusals = new RefusalLog();
+    private final LogRateLimiter refusalLog = new LogRateLimiter(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     private volatile Consumer<RaftMessage> inbound;
     private volatile Channel serverChannel;
@@ -239,8 +239,13 @@ public final class NettyTransport implements Transport, AutoCloseable {
         return null;
     }
 
+    /** One line per refusal, at most one a second (a misconfigured peer retries often). */
     void logRefusal(SocketAddress remote, String reason) {
-        refusals.log(LOG, "node " + nodeId + " refused a connection from " + remote + ": " + reason);
+        long suppressed = refusalLog.tryAcquire();
+        if (suppressed >= 0) {
+            LOG.warn("node {} refused a connection from {}: {}{}", nodeId, remote, reason,
+                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+        }
     }
 
     public TransportStats stats() {
@@ -413,27 +418,6 @@ public final class NettyTransport implements Transport, AutoCloseable {
 
         public NettyTransport build() {
             return new NettyTransport(this);
-        }
-    }
-
-    /** At most one refusal line per second, with a count of the ones left out. */
-    private static final class RefusalLog {
-        private long lastNanos;
-        private int suppressed;
-
-        synchronized void log(Logger log, String line) {
-            long now = System.nanoTime();
-            if (lastNanos != 0 && now - lastNanos < TimeUnit.SECONDS.toNanos(1)) {
-                suppressed++;
-                return;
-            }
-            lastNanos = now;
-            if (suppressed > 0) {
-                log.warn("{} ({} similar lines suppressed)", line, suppressed);
-                suppressed = 0;
-            } else {
-                log.warn(line);
-            }
         }
     }
 }

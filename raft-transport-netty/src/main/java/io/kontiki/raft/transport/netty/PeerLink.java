@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class PeerLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+    private static final int WARN_AFTER_FAILURES = 20;
 
     enum State { IDLE, CONNECTING, HANDSHAKING, READY, CLOSED }
 
@@ -35,6 +36,7 @@ final class PeerLink {
     private ScheduledFuture<?> reconnect;
     private boolean dirty;
     private String lastFailure = "";
+    private int consecutiveFailures;
 
     PeerLink(int peer, InetSocketAddress address, Bootstrap bootstrap, NettyTransport transport, long seed) {
         this.peer = peer;
@@ -84,6 +86,7 @@ final class PeerLink {
         }
         state = State.READY;
         backoffMillis = transport.minBackoffMillis();
+        consecutiveFailures = 0;
         transport.stats().connectionsEstablished.increment();
         if (!lastFailure.isEmpty()) {
             LOG.info("node {}: connected to node {} at {}", transport.nodeId(), peer, address);
@@ -146,11 +149,19 @@ final class PeerLink {
         }
     }
 
-    /** Logs a connection problem once, not on every retry. */
+    /**
+     * Logs a connection problem once, not on every retry: at INFO the first time (peers starting
+     * in any order refuse each other for a moment), at WARN once it has lasted
+     * {@value #WARN_AFTER_FAILURES} attempts.
+     */
     private void noteFailure(String what) {
+        consecutiveFailures++;
         if (!what.equals(lastFailure)) {
             lastFailure = what;
-            LOG.warn("node {}: {} (retrying with backoff)", transport.nodeId(), what);
+            LOG.info("node {}: {} (retrying with backoff)", transport.nodeId(), what);
+        } else if (consecutiveFailures == WARN_AFTER_FAILURES) {
+            LOG.warn("node {}: {} ({} attempts so far; retrying every {} ms at most)", transport.nodeId(), what,
+                    consecutiveFailures, transport.maxBackoffMillis());
         }
     }
 }

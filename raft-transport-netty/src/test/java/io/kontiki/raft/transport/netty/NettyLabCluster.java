@@ -14,11 +14,8 @@ import io.kontiki.raft.testkit.SafetyChecker;
 import io.kontiki.raft.testkit.Trace;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -94,26 +91,8 @@ final class NettyLabCluster implements LabCluster {
     }
 
     private static int[] freePorts(int count) {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                sockets[i].setReuseAddress(true);
-            }
-            return IntStream.range(0, count).map(i -> sockets[i].getLocalPort()).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    if (s != null) {
-                        s.close();
-                    }
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
+        return TestPorts.loopbackAddresses(IntStream.range(0, count).toArray()).values().stream()
+                .mapToInt(InetSocketAddress::getPort).toArray();
     }
 
     private static InetSocketAddress address(int port) {

@@ -32,8 +32,10 @@ class ProtocolErrorHandlerTest {
         logger.setAdditive(false);
     }
 
+    /** One limiter for every channel of a test, as the real handler shares one per class. */
+    private final LogRateLimiter limiter = new LogRateLimiter(TimeUnit.SECONDS.toNanos(1), nanos::get);
+
     private EmbeddedChannel channelWithHandler() {
-        LogRateLimiter limiter = new LogRateLimiter(TimeUnit.SECONDS.toNanos(1), nanos::get);
         return new EmbeddedChannel(new ProtocolErrorHandler(limiter, logger));
     }
 
