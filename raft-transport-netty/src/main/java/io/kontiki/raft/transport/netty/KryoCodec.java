@@ -15,12 +15,13 @@ import java.util.Objects;
  * {@code LengthFieldPrepender} / {@code LengthFieldBasedFrameDecoder}, see {@link WireCodec}).
  * The Netty handlers use it, and so can a benchmark or a test, standalone:
  *
- * {@snippet :
+ * <pre>{@code
  * KryoCodec codec = new KryoCodec(CodecLimits.DEFAULTS);
- * byte[] frame = new byte[256];
- * int n = codec.encode(new RequestVote(1, 2, 3, 10, 2), frame);
- * RequestVote back = (RequestVote) codec.decode(frame, n);
- * }
+ * byte[] body = new byte[256];
+ * int n = codec.encode(new RequestVote(1, 2, 3, 10, 2), body);
+ * RequestVote back = (RequestVote) codec.decode(body, n);
+ * }</pre>
+ * (compiled and run as {@code KryoCodecTest.standaloneUsageFromTheDocumentationWorks}).
  *
  * <p>Decoding checks everything: a frame must hold exactly one registered message whose
  * fields pass every check of {@link WireSerializers}, with no byte left over; anything else

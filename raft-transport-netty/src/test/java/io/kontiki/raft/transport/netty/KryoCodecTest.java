@@ -59,6 +59,18 @@ class KryoCodecTest {
     }
 
     @Test
+    void standaloneUsageFromTheDocumentationWorks() {
+        // The example in KryoCodec's class documentation, verbatim.
+        KryoCodec codec = new KryoCodec(CodecLimits.DEFAULTS);
+        byte[] body = new byte[256];
+        int n = codec.encode(new RequestVote(1, 2, 3, 10, 2), body);
+        RequestVote back = (RequestVote) codec.decode(body, n);
+
+        assertEquals(new RequestVote(1, 2, 3, 10, 2), back);
+        assertEquals(6, n);
+    }
+
+    @Test
     void decodesFromAnOffsetInsideALargerArray() {
         RequestVote msg = new RequestVote(1, 2, 3, 10, 2);
         int n = codec.encode(msg, buffer);
@@ -181,5 +193,32 @@ class KryoCodecTest {
             assertEquals(valid, codec.decode(good, good.length));
         }
         assertTrue(bad.size() >= 30);
+    }
+
+    @Test
+    void absurdLengthsAndCountsAreRejectedBeforeAnythingIsAllocated() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        List<byte[]> absurd = WireCodecHostileInputTest.hostileBodies()
+                .filter(a -> ((String) a.get()[0]).matches(".*(2\\^31-1|beyond the frame|within the limit).*"))
+                .map(a -> (byte[]) a.get()[1]).toList();
+        assertTrue(absurd.size() >= 6, "cases: " + absurd.size());
+        for (int warmUp = 0; warmUp < 2000; warmUp++) {
+            for (byte[] body : absurd) {
+                assertThrows(ProtocolException.class, () -> codec.decode(body, body.length));
+            }
+        }
+
+        long tid = Thread.currentThread().getId();
+        for (byte[] body : absurd) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            try {
+                codec.decode(body, body.length);
+            } catch (ProtocolException expected) {
+                // the point
+            }
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            assertTrue(allocated < 4096, () -> allocated + " bytes allocated for " + HexFormat.of().formatHex(body));
+        }
     }
 }
