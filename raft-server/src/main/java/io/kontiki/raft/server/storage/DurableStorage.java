@@ -1,0 +1,242 @@
+package io.kontiki.raft.server.storage;
+
+import io.kontiki.raft.core.HardState;
+import io.kontiki.raft.core.PersistentState;
+import io.kontiki.raft.core.Storage;
+import io.kontiki.raft.core.log.LogEntry;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * {@link Storage} on disk: a {@link DataDirectory} holding a {@link HardStateFile} and a
+ * {@link SegmentedLog}.
+ *
+ * <p><b>Durability.</b> {@link #saveHardState} only remembers the new state; {@link #append}
+ * hands records to the OS; {@link #truncateSuffix} is durable at once (it is rare, and a
+ * half-done truncation followed by new records could otherwise look like corruption). One
+ * {@link #sync} then makes everything since the previous sync durable together (group commit):
+ * the hard state is replaced if it changed, then every log segment written since is forced. A
+ * crash before {@code sync} returns may keep any prefix of the unsynced appends (recovery drops a
+ * torn last record) and either the old or the new hard state — nothing the driver has released
+ * depends on them yet. With {@code fsync=false} (benchmarks only) {@code sync} writes to the OS
+ * without forcing anything, so a power loss can lose acknowledged writes.
+ *
+ * <p><b>Thread.</b> The {@code Storage} methods and {@link #close} must be called by one thread
+ * at a time (the node's event loop or its storage thread), never concurrently; the counters
+ * ({@link #syncCount()} …) may be read from any thread. <b>Blocking:</b> {@code open},
+ * {@code load}, {@code truncateSuffix}, {@code sync} block on the disk; {@code append} writes to
+ * the page cache. <b>Errors:</b> an I/O failure (a full disk included) is an
+ * {@link UncheckedIOException} naming the file and is never reported as success; after one, the
+ * storage is failed: every later call throws it again (the state on disk is unknown, and a
+ * failed fsync cannot be retried). Close it and reopen to recover what is durable.
+ */
+public final class DurableStorage implements Storage, AutoCloseable {
+
+    /** Where the log segments live, under the data directory. */
+    public static final String LOG_DIR = "log";
+
+    /**
+     * @param segmentBytes a segment is closed when the next record would grow it past this size
+     *                     (default 64 MiB; at most 1 GiB)
+     * @param fsync        whether {@code sync} forces data to the disk; {@code false} is for
+     *                     benchmarks only and loses acknowledged writes on power loss
+     */
+    public record Options(long segmentBytes, boolean fsync) {
+
+        public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+        public static final long MAX_SEGMENT_BYTES = 1L << 30;
+
+        public Options {
+            if (segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) {
+                throw new IllegalArgumentException("segmentBytes must be in [1, " + MAX_SEGMENT_BYTES + "]: "
+                        + segmentBytes);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(DEFAULT_SEGMENT_BYTES, true);
+        }
+
+        public Options withSegmentBytes(long v) {
+            return new Options(v, fsync);
+        }
+
+        public Options withFsync(boolean v) {
+            return new Options(segmentBytes, v);
+        }
+    }
+
+    private final DataDirectory dataDir;
+    private final Options options;
+    private final DiskSync disk;
+    private final HardStateFile hardStateFile;
+    private final SegmentedLog log;
+    private HardState durableHardState;
+    private HardState hardState;
+    private RuntimeException failure;
+    private boolean closed;
+    private volatile long syncs;
+
+    private DurableStorage(DataDirectory dataDir, Options options, DiskSync disk, HardStateFile hardStateFile,
+                           HardState hardState, SegmentedLog log) {
+        this.dataDir = dataDir;
+        this.options = options;
+        this.disk = disk;
+        this.hardStateFile = hardStateFile;
+        this.durableHardState = hardState;
+        this.hardState = hardState;
+        this.log = log;
+    }
+
+    /**
+     * Opens the data directory of node {@code nodeId} in cluster {@code clusterId}, creating it
+     * on first use, and recovers the log. Blocks on the disk.
+     *
+     * @throws DataDirectoryException if the directory belongs to another node or cluster, is
+     *                                locked by another process, or cannot be used
+     * @throws CorruptLogException    if a file is corrupt beyond a torn tail
+     * @throws UncheckedIOException   on an I/O failure, naming the file
+     */
+    public static DurableStorage open(Path dataDir, String clusterId, int nodeId, Options options) {
+        Objects.requireNonNull(options, "options");
+        DataDirectory dir = DataDirectory.open(dataDir, clusterId, nodeId);
+        try {
+            DiskSync disk = new DiskSync(options.fsync());
+            HardStateFile hardStateFile = new HardStateFile(dir.path(), disk);
+            HardState hardState = hardStateFile.load();
+            SegmentedLog log = SegmentedLog.open(dir.path().resolve(LOG_DIR), options.segmentBytes(), disk);
+            return new DurableStorage(dir, options, disk, hardStateFile, hardState, log);
+        } catch (RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    /** {@link #open(Path, String, int, Options)} with {@link Options#defaults()}. */
+    public static DurableStorage open(Path dataDir, String clusterId, int nodeId) {
+        return open(dataDir, clusterId, nodeId, Options.defaults());
+    }
+
+    /** The hard state last saved and every entry appended (synced or not), read back from disk. */
+    @Override
+    public PersistentState load() {
+        return guarded(() -> new PersistentState(hardState, log.readAll()));
+    }
+
+    @Override
+    public long lastIndex() {
+        return guarded(log::lastIndex);
+    }
+
+    /** Remembers the state; it is written, atomically, by the next {@link #sync}. */
+    @Override
+    public void saveHardState(HardState state) {
+        Objects.requireNonNull(state, "state");
+        guarded(() -> hardState = state);
+    }
+
+    /** Durable when it returns (one fsync of the cut segment, one of the directory if segments were deleted). */
+    @Override
+    public void truncateSuffix(long fromIndex) {
+        guarded(() -> {
+            log.truncateSuffix(fromIndex);
+            return null;
+        });
+    }
+
+    @Override
+    public void append(List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        guarded(() -> {
+            log.append(entries);
+            return null;
+        });
+    }
+
+    /** One group commit: the hard state if it changed, then the log; a no-op when nothing changed. */
+    @Override
+    public void sync() {
+        guarded(() -> {
+            boolean hardStateChanged = !hardState.equals(durableHardState);
+            if (!hardStateChanged && !log.hasUnsynced()) {
+                return null;
+            }
+            if (hardStateChanged) {
+                // First, so that the durable term is never below the term of a durable entry.
+                hardStateFile.store(hardState);
+                durableHardState = hardState;
+            }
+            log.sync();
+            syncs++;
+            return null;
+        });
+    }
+
+    /**
+     * Closes the files and releases the directory lock. Does not sync: what was not synced may
+     * or may not survive. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            log.close();
+        } finally {
+            dataDir.close();
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir.path();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The log segment files, oldest first. Storage thread only. */
+    public List<Path> segmentFiles() {
+        return log.segmentFiles();
+    }
+
+    /** Syncs that had something to make durable (each one group commit). Any thread. */
+    public long syncCount() {
+        return syncs;
+    }
+
+    /** {@code FileChannel.force} calls on files and directories (0 with fsync off). Any thread. */
+    public long forceCount() {
+        return disk.forces();
+    }
+
+    /** Total time spent in {@code force}, in nanoseconds. Any thread. */
+    public long fsyncNanos() {
+        return disk.forceNanos();
+    }
+
+    /** Bytes written to log segments and hard-state files. Any thread. */
+    public long bytesWritten() {
+        return disk.bytesWritten();
+    }
+
+    private <T> T guarded(Supplier<T> op) {
+        if (closed) {
+            throw new IllegalStateException("storage at " + dataDir.path() + " is closed");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return op.get();
+        } catch (UncheckedIOException | CorruptLogException e) {
+            failure = e;
+            throw e;
+        }
+    }
+}
