@@ -38,11 +38,15 @@ public final class RaftNode implements AutoCloseable {
     private final Storage storage;
     private final StateMachine stateMachine;
     private final Executor applyExecutor;
+    /** Null: persist synchronously on the loop (in-memory storage). */
+    private final Executor storageExecutor;
     private final RaftObserver observer;
     private final LoopExecutor.Cancellable ticker;
 
     /** Loop-confined: whether a flush task is queued for this turn. */
     private boolean flushScheduled;
+    /** Loop-confined: a Ready is being persisted on the storage executor. */
+    private boolean persisting;
     private volatile boolean closed;
     private volatile NodeStatus status;
     private volatile long appliedIndex;
@@ -54,6 +58,7 @@ public final class RaftNode implements AutoCloseable {
         this.storage = b.storage;
         this.stateMachine = b.stateMachine;
         this.applyExecutor = b.applyExecutor;
+        this.storageExecutor = b.storageExecutor;
         this.observer = b.observer;
         this.core = new RaftCore(b.config, b.random, storage.load(), observer);
         publishStatus();
@@ -173,29 +178,83 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** One turn's outputs: persist, then send, then apply (see {@link Ready}). */
+    /**
+     * One turn's outputs: persist, then send, then apply (see {@link Ready}). With a storage
+     * executor the persisting (and its fsync) runs there, never on the loop; the loop keeps
+     * taking inputs meanwhile, and whatever they produce waits for the next Ready, which then
+     * shares one sync (group commit). Only a leader's AppendEntries leave before the persist
+     * completes: they depend on nothing this Ready makes durable (the leader's term became
+     * durable before its RequestVotes left, and it counts its own entries only once stable).
+     */
     private void flush() {
         flushScheduled = false;
-        if (closed) {
+        if (closed || persisting) {
             return;
         }
         for (int round = 0; round < MAX_READY_ROUNDS_PER_FLUSH && core.hasReady(); round++) {
             Ready ready = core.ready();
+            observer.onReady(core, ready);
+            if (storageExecutor != null && ready.mustPersist()) {
+                persistAsync(ready);
+                publishStatus();
+                return;
+            }
             persist(ready);
-            observer.onPersisted(core, ready);
-            for (RaftMessage m : ready.messages()) {
-                transport.send(m);
-            }
-            if (!ready.committedEntries().isEmpty()) {
-                List<LogEntry> batch = ready.committedEntries();
-                applyExecutor.execute(() -> applyAll(batch));
-            }
-            core.advance(ready);
+            complete(ready, false);
         }
         if (core.hasReady()) {
             scheduleFlush();
         }
         publishStatus();
+    }
+
+    private void persistAsync(Ready ready) {
+        persisting = true;
+        for (RaftMessage m : ready.messages()) {
+            if (Ready.maySendBeforePersist(m)) {
+                transport.send(m);
+            }
+        }
+        storageExecutor.execute(() -> {
+            try {
+                persist(ready);
+            } catch (RuntimeException e) {
+                loop.execute(() -> storageFailed(e));
+                return;
+            }
+            loop.execute(() -> {
+                persisting = false;
+                if (!closed) {
+                    complete(ready, true);
+                    if (core.hasReady()) {
+                        scheduleFlush();
+                    }
+                    publishStatus();
+                }
+            });
+        });
+    }
+
+    /** The Ready is durable: release its messages and committed entries, then advance the core. */
+    private void complete(Ready ready, boolean earlyMessagesSent) {
+        observer.onPersisted(core, ready);
+        for (RaftMessage m : ready.messages()) {
+            if (!(earlyMessagesSent && Ready.maySendBeforePersist(m))) {
+                transport.send(m);
+            }
+        }
+        if (!ready.committedEntries().isEmpty()) {
+            List<LogEntry> batch = ready.committedEntries();
+            applyExecutor.execute(() -> applyAll(batch));
+        }
+        core.advance(ready);
+    }
+
+    /** Storage failed: the state on disk is unknown, so the node stops rather than acknowledge anything. */
+    private void storageFailed(RuntimeException e) {
+        persisting = false;
+        LOG.error("node {}: storage failed, stopping the node: {}", core.id(), e.toString());
+        close();
     }
 
     private void persist(Ready ready) {
@@ -246,6 +305,7 @@ public final class RaftNode implements AutoCloseable {
         private Storage storage;
         private StateMachine stateMachine;
         private Executor applyExecutor;
+        private Executor storageExecutor;
         private Random random;
         private RaftObserver observer = RaftObserver.NONE;
 
@@ -276,6 +336,16 @@ public final class RaftNode implements AutoCloseable {
         /** A single-threaded (or otherwise ordered) executor that is not the loop. */
         public Builder applyExecutor(Executor v) {
             applyExecutor = v;
+            return this;
+        }
+
+        /**
+         * Where to persist (and fsync) each Ready, off the event loop: a single-threaded
+         * executor (one Ready at a time is in flight). Optional: without it the loop persists
+         * synchronously, which suits in-memory storage.
+         */
+        public Builder storageExecutor(Executor v) {
+            storageExecutor = v;
             return this;
         }
 

@@ -17,6 +17,13 @@ public interface RaftObserver {
     }
 
     /**
+     * The driver took a {@link Ready} from the core and is about to persist it; the core's log
+     * is still exactly the one the Ready's entries extend.
+     */
+    default void onReady(RaftCore core, Ready ready) {
+    }
+
+    /**
      * A {@link Ready} was persisted; its messages are about to be sent and its committed entries
      * about to be handed to the apply executor.
      */

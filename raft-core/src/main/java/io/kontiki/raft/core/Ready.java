@@ -1,6 +1,7 @@
 package io.kontiki.raft.core;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.RaftMessage;
 import java.util.List;
 
@@ -10,8 +11,9 @@ import java.util.List;
  *   <li>persist {@link #hardState} (if not null) and {@link #entries} (if the first entry's
  *       index is at or below the stored last index, truncate the stored suffix from there
  *       first), then sync;</li>
- *   <li>only then send {@link #messages} (persist-then-send: a granted vote, an append
- *       acknowledgement, a leader's own entries all depend on that state);</li>
+ *   <li>only then send {@link #messages} (persist-then-send: a granted vote or an append
+ *       acknowledgement depends on that state) — except that a leader's AppendEntries may
+ *       leave before the persist completes ({@link #maySendBeforePersist});</li>
  *   <li>hand {@link #committedEntries} to the state machine, in order;</li>
  *   <li>call {@link RaftCore#advance(Ready)}.</li>
  * </ol>
@@ -28,6 +30,17 @@ public record Ready(HardState hardState, List<LogEntry> entries, List<RaftMessag
         entries = List.copyOf(entries);
         messages = List.copyOf(messages);
         committedEntries = List.copyOf(committedEntries);
+    }
+
+    /**
+     * True for the messages a driver may send before this Ready is durable: a leader's
+     * AppendEntries (thesis §10.2.1: the leader writes its log in parallel with its followers).
+     * Its term was made durable before the leader's RequestVotes left, its entries are counted
+     * for the leader only once stable, and its commit index only covers stable entries.
+     * Everything else — votes, acknowledgements — waits for the persist.
+     */
+    public static boolean maySendBeforePersist(RaftMessage m) {
+        return m instanceof AppendEntries;
     }
 
     /** True if there is something to persist. */

@@ -16,9 +16,12 @@
  *   <li>Call {@code tick()} every {@code config.tickMillis()} milliseconds.</li>
  *   <li>After the inputs of one loop turn, while {@code hasReady()}: take {@code ready()};</li>
  *   <li>persist its hard state and entries (truncating the stored suffix where the first entry
- *       overwrites it) and sync — one sync for the whole turn (group commit);</li>
- *   <li>only then send its messages (persist-then-send: a vote, an acknowledgement, a leader's
- *       own entries depend on what was just persisted);</li>
+ *       overwrites it) and sync — one sync for the whole turn (group commit). {@code RaftNode}
+ *       does this on a storage executor when given one, so an fsync never blocks the loop;
+ *       inputs keep arriving meanwhile and their outputs wait for the next Ready;</li>
+ *   <li>only then send its messages (persist-then-send: a vote or an acknowledgement depends
+ *       on what was just persisted; a leader's AppendEntries may go first, see
+ *       {@code Ready.maySendBeforePersist});</li>
  *   <li>hand its committed entries, in order, to the state machine on a thread that is not the
  *       event loop;</li>
  *   <li>call {@code advance(ready)}, and only then take the next {@code ready()}.</li>

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * backend, so that the driver's hand-offs (inputs onto the loop, proposals from other threads,
  * applies off the loop) run under real concurrency.
  *
- * <p>Each node incarnation gets its own event-loop thread ({@link LoopExecutors#newSingleThread})
- * and its own apply thread. Messages travel through the same {@link SimulatedNetwork} as in
+ * <p>Each node incarnation gets its own event-loop thread ({@link LoopExecutors#newSingleThread}),
+ * its own apply thread and its own storage thread (persisting off the loop, as a server does). Messages travel through the same {@link SimulatedNetwork} as in
  * the simulator — the lab's fault model — with delays on a real scheduled executor. Scenario
  * threads are plain threads. The run is not deterministic (the seed fixes the random choices,
  * not the thread interleavings); failures still print the seed and the trace.
@@ -54,11 +54,13 @@ public final class RealTimeCluster extends NetworkedLabCluster {
     private boolean closed;
 
     /** One live node with the threads it owns. */
-    private record Incarnation(RaftNode node, LoopExecutors.OwnedLoop loop, ExecutorService applyThread) {
+    private record Incarnation(RaftNode node, LoopExecutors.OwnedLoop loop, ExecutorService applyThread,
+                               ExecutorService storageThread) {
         void stop() {
             node.close();
             loop.shutdown();
             applyThread.shutdownNow();
+            storageThread.shutdownNow();
         }
     }
 
@@ -172,6 +174,11 @@ public final class RealTimeCluster extends NetworkedLabCluster {
             t.setDaemon(true);
             return t;
         });
+        ExecutorService storageThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "storage-" + server + "." + incarnation);
+            t.setDaemon(true);
+            return t;
+        });
         RaftNode node = RaftNode.builder(RaftConfig.lab(server, voters))
                 .loop(loop.loop())
                 .transport(transport)
@@ -185,11 +192,12 @@ public final class RealTimeCluster extends NetworkedLabCluster {
                     }
                 }))
                 .applyExecutor(applyThread)
+                .storageExecutor(storageThread)
                 .random(new Random(SimulatedCluster.mix(seed, server, incarnation)))
                 .observer(checker)
                 .start();
         self.set(node);
-        running[server] = new Incarnation(node, loop, applyThread);
+        running[server] = new Incarnation(node, loop, applyThread, storageThread);
         trace.event("start " + server + " (incarnation " + incarnation + ")");
     }
 

@@ -75,8 +75,13 @@ public final class SafetyChecker implements RaftObserver {
         }
     }
 
+    /**
+     * Log matching is checked when a Ready is taken, against the log its entries extend: with
+     * persistence off the loop, the log may have moved on (a follower truncating) by the time
+     * the Ready is durable.
+     */
     @Override
-    public synchronized void onPersisted(RaftCore core, Ready ready) {
+    public synchronized void onReady(RaftCore core, Ready ready) {
         List<LogEntry> entries = ready.entries();
         if (!entries.isEmpty()) {
             long prevTerm = core.termAt(entries.get(0).index() - 1);
@@ -85,6 +90,10 @@ public final class SafetyChecker implements RaftObserver {
                 prevTerm = e.term();
             }
         }
+    }
+
+    @Override
+    public synchronized void onPersisted(RaftCore core, Ready ready) {
         for (LogEntry e : ready.committedEntries()) {
             entryCommitted(core.id(), core.term(), e);
         }

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * node incarnation, derived from (seed, server, incarnation number). Same seed, same run, bit
  * for bit — the trace {@linkplain Trace#fingerprint() fingerprint} proves it.
  *
+ * <p><b>Persistence.</b> Even seeds persist synchronously on the node's loop; odd seeds hand
+ * each Ready to a storage executor whose sync takes 1 ms of virtual time, as a server does with
+ * its fsync thread — so both of {@code RaftNode}'s paths run under every scenario, and a crash
+ * can fall between a Ready and its sync (the unsynced state is then lost, as on a real disk).
+ *
  * <p><b>Crash and restart</b> follow the lab (§4.4–4.5): {@link #crash} disconnects the server,
  * detaches it from the network, shuts its loop down (every pending task becomes a no-op),
  * closes the node and replaces the saved storage by a copy; {@link #start} crashes first, then
@@ -50,6 +55,9 @@ public final class SimulatedCluster extends NetworkedLabCluster {
     private final VirtualLoopExecutor[] loops;
     private String summary;
     private boolean closed;
+    /** Odd seeds persist through a storage executor whose sync takes {@value #STORAGE_SYNC_MILLIS} ms. */
+    private final boolean asyncStorage;
+    static final long STORAGE_SYNC_MILLIS = 1;
 
     /**
      * A cluster of {@code servers} servers, none started, on a network that is unreliable if
@@ -73,6 +81,7 @@ public final class SimulatedCluster extends NetworkedLabCluster {
         this.voters = IntStream.range(0, servers).boxed().toList();
         this.applier = applier;
         this.scheduler = scheduler;
+        this.asyncStorage = (seed & 1) == 1;
         this.threads = new SimThreads(scheduler, "sim-seed" + seed);
         this.checker = new SafetyChecker(trace, threads::fail);
         this.scenarioRandom = new Random(mix(seed, 0x7363656eL, 0));
@@ -136,6 +145,7 @@ public final class SimulatedCluster extends NetworkedLabCluster {
                 .storage(storage)
                 .stateMachine(checker.checkedStateMachine(server, incarnation, e -> applier.apply(server, e)))
                 .applyExecutor(loop)
+                .storageExecutor(asyncStorage ? task -> loop.schedule(task, STORAGE_SYNC_MILLIS) : null)
                 .random(new Random(mix(seed, server, incarnation)))
                 .observer(checker)
                 .start();

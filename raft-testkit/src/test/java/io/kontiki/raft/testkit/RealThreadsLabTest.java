@@ -65,7 +65,7 @@ class RealThreadsLabTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
-                .filter(n -> n.startsWith("raft-") || n.startsWith("apply-") || n.startsWith("lab-network"))
+                .filter(n -> n.startsWith("raft-") || n.startsWith("apply-") || n.startsWith("storage-") || n.startsWith("lab-network"))
                 .collect(Collectors.toSet());
     }
 }

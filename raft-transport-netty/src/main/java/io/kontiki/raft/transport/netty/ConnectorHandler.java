@@ -4,16 +4,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The connecting side of a connection: sends the {@link Handshake}, waits for the reply, keeps
- * the connection alive with {@link Ping}s when it has nothing to send, and closes it when the
- * peer has been silent for the idle timeout. Only {@link HandshakeReply} and {@link Pong} may
+ * the connection alive with a {@link Ping} whenever it has read nothing for the ping interval,
+ * and closes it when the peer has been silent for the idle timeout. Only {@link HandshakeReply} and {@link Pong} may
  * arrive here; anything else is a protocol error.
  */
 final class ConnectorHandler extends ChannelInboundHandlerAdapter {
 
     private final NettyTransport transport;
+    private long lastReadNanos = System.nanoTime();
 
     ConnectorHandler(NettyTransport transport) {
         this.transport = transport;
@@ -32,6 +34,7 @@ final class ConnectorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastReadNanos = System.nanoTime();
         PeerLink link = ctx.channel().attr(NettyTransport.PEER_LINK).get();
         if (msg instanceof HandshakeReply reply && link != null) {
             if (reply.accepted()) {
@@ -47,11 +50,12 @@ final class ConnectorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+            if (silentMillis >= transport.idleTimeoutMillis()) {
+                ctx.close(); // the peer has not answered a ping for the idle timeout: reconnect
+            } else {
                 ctx.writeAndFlush(Ping.INSTANCE, ctx.voidPromise());
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                ctx.close(); // the peer has been silent too long: reconnect
             }
             return;
         }

@@ -5,6 +5,7 @@ import io.kontiki.raft.core.message.RaftMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -92,7 +93,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
         this.idleTimeoutMillis = b.idleTimeoutMillis;
         this.maxPendingBytesPerPeer = b.maxPendingBytesPerPeer;
         this.faults = new FaultInjector(b.faultSeed);
-        this.inboundChannels = new DefaultChannelGroup("node-" + nodeId + "-inbound", loop);
+        // stayClosed: a connection accepted while the transport closes is closed at once.
+        this.inboundChannels = new DefaultChannelGroup("node-" + nodeId + "-inbound", loop, true);
         if (peers.containsKey(nodeId)) {
             throw new IllegalArgumentException("node " + nodeId + " lists itself among its peers");
         }
@@ -122,12 +124,12 @@ public final class NettyTransport implements Transport, AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .childHandler(new RaftChannelInitializer(this, false));
-        try {
-            serverChannel = server.bind(listenAddress).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bound = server.bind(listenAddress).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             throw new IllegalStateException("node " + nodeId + " cannot listen on " + listenAddress + ": "
-                    + e.getMessage(), e);
+                    + bound.cause().getMessage(), bound.cause());
         }
+        serverChannel = bound.channel();
         Bootstrap client = new Bootstrap()
                 .group(loop)
                 .channel(EventLoops.socketChannel(loop))

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   | idle detection | ConnectorHandler or AcceptorHandler | ProtocolErrorHandler
  * </pre>
  *
- * The connecting side pings when it has written nothing for the ping interval; both sides
- * close a connection that has read nothing for the idle timeout.
+ * The connecting side pings when it has read nothing for the ping interval (the acceptor
+ * answers every ping); both sides close a connection that has read nothing for the idle
+ * timeout.
  */
 final class RaftChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -39,7 +40,10 @@ final class RaftChannelInitializer extends ChannelInitializer<Channel> {
         WireCodec.install(p, transport.limits());
         long idle = transport.idleTimeoutMillis();
         if (connector) {
-            p.addLast("idle", new IdleStateHandler(idle, transport.pingIntervalMillis(), 0, TimeUnit.MILLISECONDS));
+            // Reader-idle at the ping interval: the connecting side mostly writes (a leader's
+            // heartbeats), and what it reads are pongs, so it pings whenever it has read nothing
+            // for a ping interval and closes once it has read nothing for the idle timeout.
+            p.addLast("idle", new IdleStateHandler(transport.pingIntervalMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("connector", new ConnectorHandler(transport));
         } else {
             transport.registerInbound(ch);
