@@ -1,0 +1,43 @@
+package io.kontiki.raft.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kontiki.raft.bench.HeartbeatThroughputBenchmark.Result;
+import io.kontiki.raft.bench.HeartbeatThroughputBenchmark.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Keeps the heartbeat benchmark from rotting: a short run must complete round trips in both series. */
+class HeartbeatThroughputBenchmarkTest {
+
+    @Test
+    @Timeout(60)
+    void shortRunCompletesRoundTripsInBothSeries() throws Exception {
+        Result r = HeartbeatThroughputBenchmark.run(new Settings(1, 4, 0.2));
+        assertTrue(r.kontiki().roundTrips() > 0, "kontiki: " + r.kontiki());
+        assertTrue(r.raw().roundTrips() > 0, "raw: " + r.raw());
+        assertTrue(r.heartbeatFrameBytes() > 4, "frame size " + r.heartbeatFrameBytes());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        HeartbeatThroughputBenchmark.print(r, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("kontiki") && table.contains("raw-netty") && table.contains("ratio"), table);
+        System.out.println(table);
+    }
+
+    @Test
+    void parsesArguments() {
+        Settings s = HeartbeatThroughputBenchmark.parse(new String[] {"--seconds", "2", "--inflight=8", "--warmup", "0"});
+        assertEquals(new Settings(2, 8, 0), s);
+        assertEquals(Settings.DEFAULTS, HeartbeatThroughputBenchmark.parse(new String[0]));
+        assertNull(HeartbeatThroughputBenchmark.parse(new String[] {"--help"}));
+        assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--inflight", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--seconds"}));
+        assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--bogus", "1"}));
+    }
+}

@@ -1,0 +1,149 @@
+package io.kontiki.raft.server.cli;
+
+import io.kontiki.raft.server.KontikiServer;
+import io.kontiki.raft.server.ServerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kontiki server}: runs one node in the foreground until SIGTERM / Ctrl-C. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run one Kontiki node in the foreground (SIGTERM or Ctrl-C stops it gracefully).")
+final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A properties file with the same keys as the flags (id, peers, client-port, data-dir, ...); flags win.")
+    Path configFile;
+
+    @Option(names = "--id", paramLabel = "N", description = "This node's id (one of --peers).")
+    Integer id;
+
+    @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...", description = "Every member's Raft address, this node's included.")
+    String peers;
+
+    @Option(names = "--client-port", paramLabel = "PORT", description = "The port clients connect to.")
+    Integer clientPort;
+
+    @Option(names = "--client-host", paramLabel = "HOST",
+            description = "The address to bind the client port to (default: this node's host in --peers).")
+    String clientHost;
+
+    @Option(names = "--client-peers", paramLabel = "ID=HOST:PORT,...",
+            description = "Every member's client address, so that followers can name the leader's (optional).")
+    String clientPeers;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "This node's data directory.")
+    Path dataDir;
+
+    @Option(names = "--cluster-id", paramLabel = "NAME", description = "The cluster's name (default: kontiki).")
+    String clusterId;
+
+    @Option(names = "--tick-ms", paramLabel = "MS", description = "Raft tick (default: 10).")
+    Long tickMillis;
+
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Leader heartbeat interval (default: 50).")
+    Long heartbeatMillis;
+
+    @Option(names = "--election-ms", paramLabel = "MS",
+            description = "Minimum election timeout; the actual one is random in [T, 2T) (default: 150).")
+    Long electionMillis;
+
+    @Option(names = "--no-fsync", description = "Do not fsync (benchmarks only: acknowledged writes can be lost).")
+    boolean noFsync;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = toConfig(loadProperties(configFile));
+        KontikiServer server = KontikiServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "kontiki-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig toConfig(Properties file) {
+        int nodeId = id != null ? id : intProp(file, "id", null);
+        String peerSpec = peers != null ? peers : file.getProperty("peers");
+        if (peerSpec == null) {
+            throw new IllegalArgumentException("--peers is required (e.g. 1=10.0.0.1:7001,2=10.0.0.2:7001,3=10.0.0.3:7001)");
+        }
+        Map<Integer, InetSocketAddress> members = ServerConfig.parseMembers(peerSpec, "--peers");
+        if (!members.containsKey(nodeId)) {
+            throw new IllegalArgumentException("--id " + nodeId + " is not among --peers " + members.keySet());
+        }
+        int port = clientPort != null ? clientPort : intProp(file, "client-port", null);
+        String host = clientHost != null ? clientHost
+                : file.getProperty("client-host", members.get(nodeId).getHostString());
+        Path dir = dataDir != null ? dataDir : pathProp(file, "data-dir");
+        String clients = clientPeers != null ? clientPeers : file.getProperty("client-peers");
+        return new ServerConfig(
+                clusterId != null ? clusterId : file.getProperty("cluster-id", "kontiki"),
+                nodeId, members,
+                ServerConfig.parseAddress(host + ":" + port, "--client-port"),
+                ServerConfig.parseMembers(clients, "--client-peers"),
+                dir,
+                tickMillis != null ? tickMillis : longProp(file, "tick-ms", 10),
+                heartbeatMillis != null ? heartbeatMillis : longProp(file, "heartbeat-ms", 50),
+                electionMillis != null ? electionMillis : longProp(file, "election-ms", 150),
+                !(noFsync || Boolean.parseBoolean(file.getProperty("no-fsync", "false"))));
+    }
+
+    private static Properties loadProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("--config " + file + ": no such readable file");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+
+    private static int intProp(Properties p, String key, Integer dflt) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            if (dflt == null) {
+                throw new IllegalArgumentException("--" + key + " is required");
+            }
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    private static long longProp(Properties p, String key, long dflt) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    private static Path pathProp(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException("--" + key + " is required");
+        }
+        return Path.of(v.trim());
+    }
+}

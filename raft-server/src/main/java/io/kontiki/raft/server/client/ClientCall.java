@@ -1,0 +1,162 @@
+package io.kontiki.raft.server.client;
+
+import io.kontiki.raft.server.client.ClientConnection.AttemptFailed;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One logical request of a {@link KontikiClient} and its retries, until an answer, a refusal,
+ * or the deadline. Every attempt sends the same request (same clientId and sequence, so the
+ * session table applies a write once) under a fresh request id.
+ *
+ * <ul>
+ *   <li>OK, NOT_FOUND, CAS_FAILED: done; the node that answered is the leader to use next.</li>
+ *   <li>NOT_LEADER: retry at the hinted leader if its address is known (at once, twice in a
+ *       row at most), else at the next address of the cluster list, after a backoff.</li>
+ *   <li>UNKNOWN_OUTCOME: the write may have taken effect; retry at the same node after a
+ *       backoff.</li>
+ *   <li>no connection: the next address, after a backoff; the request was not sent.</li>
+ *   <li>connection lost or no answer in time: the write may have taken effect; the next
+ *       address, after a backoff.</li>
+ *   <li>ERROR: fails at once.</li>
+ * </ul>
+ * At the deadline or after the last attempt it fails with a {@link KontikiClientException}
+ * saying whether a write's outcome is unknown. Confined to the client's event loop.
+ */
+final class ClientCall {
+
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int MAX_IMMEDIATE_REDIRECTS = 2;
+
+    private final KontikiClient client;
+    private final ClientRequest request;
+    private final CompletableFuture<ClientResponse> result;
+    private final long deadlineNanos;
+    private InetSocketAddress target;
+    private int attempts;
+    private int redirectsInARow;
+    private boolean outcomeUnknown;
+    private String lastProblem = "none";
+
+    ClientCall(KontikiClient client, ClientRequest request, CompletableFuture<ClientResponse> result,
+               long deadlineNanos) {
+        this.client = client;
+        this.request = request;
+        this.result = result;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    ClientRequest request() {
+        return request;
+    }
+
+    void start(InetSocketAddress first) {
+        target = first;
+        attempt();
+    }
+
+    private void attempt() {
+        if (result.isDone()) {
+            return;
+        }
+        if (client.isClosed()) {
+            fail("the client was closed");
+            return;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            fail((outcomeUnknown ? "outcome unknown after " : "timed out after ") + client.timeoutText());
+            return;
+        }
+        if (attempts >= client.options().maxAttempts()) {
+            fail((outcomeUnknown ? "outcome unknown after " : "gave up after ") + attempts + " attempts");
+            return;
+        }
+        attempts++;
+        InetSocketAddress to = target;
+        long timeout = Math.min(remaining, client.options().attemptTimeout().toNanos());
+        client.connection(to).send(request.withRequestId(client.nextRequestId()), Math.max(1, timeout),
+                reply -> onReply(to, reply));
+    }
+
+    private void onReply(InetSocketAddress from, Object reply) {
+        if (result.isDone()) {
+            return;
+        }
+        if (reply instanceof AttemptFailed f) {
+            lastProblem = f.reason();
+            if (f.fatal()) {
+                fail("cannot be sent: " + f.reason());
+                return;
+            }
+            outcomeUnknown |= f.maybeExecuted() && request.op().isWrite();
+            target = client.nextAfter(from);
+            retryLater();
+            return;
+        }
+        if (!(reply instanceof ClientResponse r)) {
+            fail(from + " answered with a " + reply.getClass().getSimpleName());
+            return;
+        }
+        switch (r.status()) {
+            case OK, NOT_FOUND, CAS_FAILED -> {
+                client.leaderIs(from);
+                result.complete(r);
+                client.callDone(this);
+            }
+            case NOT_LEADER -> onNotLeader(from, r.leaderHint());
+            case UNKNOWN_OUTCOME -> {
+                outcomeUnknown |= request.op().isWrite();
+                lastProblem = from + ": outcome unknown: " + r.message();
+                retryLater();
+            }
+            case ERROR -> fail(from + " refused it: " + r.message());
+        }
+    }
+
+    private void onNotLeader(InetSocketAddress from, int hint) {
+        InetSocketAddress hinted = client.addressOf(hint);
+        lastProblem = from + " is not the leader" + (hint < 0 ? " and knows none" : "; it names node " + hint);
+        if (hinted != null && !hinted.equals(from)) {
+            target = hinted;
+            if (redirectsInARow++ < MAX_IMMEDIATE_REDIRECTS) {
+                attempt();
+                return;
+            }
+        } else {
+            target = client.nextAfter(from);
+        }
+        retryLater();
+    }
+
+    private void retryLater() {
+        redirectsInARow = 0;
+        long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(attempts, 10));
+        long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        long delay = Math.max(0, Math.min(jittered, deadlineNanos - System.nanoTime()));
+        client.schedule(this::attempt, delay);
+    }
+
+    /** The client is closing: a write already attempted may have taken effect. */
+    void failClosed() {
+        outcomeUnknown |= request.op().isWrite() && attempts > 0;
+        fail("the client was closed");
+    }
+
+    void fail(String why) {
+        if (result.isDone()) {
+            return;
+        }
+        String text = describe() + ": " + why + (lastProblem.equals("none") ? "" : " (last: " + lastProblem + ")");
+        result.completeExceptionally(new KontikiClientException(text, outcomeUnknown));
+        client.callDone(this);
+    }
+
+    private String describe() {
+        String key = request.key().length() <= 40 ? request.key() : request.key().substring(0, 40) + "...";
+        return request.op() + " \"" + key + "\"";
+    }
+}

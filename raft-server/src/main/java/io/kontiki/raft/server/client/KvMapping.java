@@ -1,0 +1,42 @@
+package io.kontiki.raft.server.client;
+
+import io.kontiki.raft.server.kv.KvCommand;
+import io.kontiki.raft.server.kv.KvResult;
+
+/**
+ * Between the client protocol and the store: the {@link KvCommand} a {@link ClientRequest} asks
+ * for, and the {@link ClientResponse} that reports a {@link KvResult}. Stateless, thread-safe.
+ */
+public final class KvMapping {
+
+    private KvMapping() {
+    }
+
+    /**
+     * The command to propose for {@code request}.
+     *
+     * @throws IllegalArgumentException for a STATUS request, which is not a command
+     */
+    public static KvCommand toCommand(ClientRequest request) {
+        long c = request.clientId();
+        long s = request.sequence();
+        String k = request.key();
+        return switch (request.op()) {
+            case PUT -> new KvCommand.Put(c, s, k, request.value());
+            case GET -> new KvCommand.Get(c, s, k);
+            case DELETE -> new KvCommand.Delete(c, s, k);
+            case CAS -> new KvCommand.Cas(c, s, k, request.expectAbsent() ? null : request.expected(), request.value());
+            case STATUS -> throw new IllegalArgumentException("a STATUS request is not a command");
+        };
+    }
+
+    /** The response reporting {@code result} to request {@code requestId}. */
+    public static ClientResponse toResponse(long requestId, KvResult result) {
+        ClientResponse.Status status = switch (result.status()) {
+            case OK -> ClientResponse.Status.OK;
+            case NOT_FOUND -> ClientResponse.Status.NOT_FOUND;
+            case CAS_FAILED -> ClientResponse.Status.CAS_FAILED;
+        };
+        return new ClientResponse(requestId, status, result.value(), ClientResponse.NO_LEADER, "");
+    }
+}

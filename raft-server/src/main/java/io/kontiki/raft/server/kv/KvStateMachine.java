@@ -1,0 +1,159 @@
+package io.kontiki.raft.server.kv;
+
+import io.kontiki.raft.core.StateMachine;
+import io.kontiki.raft.core.log.EntryType;
+import io.kontiki.raft.core.log.LogEntry;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated key-value store: a map from string keys to byte values, changed only by
+ * applying committed log entries, in order.
+ *
+ * <h2>Applying</h2>
+ * A COMMAND entry holds one {@link KvCommand#encode() encoded} {@link KvCommand}; its
+ * {@link KvResult} is handed to the {@link ApplyListener} given at construction. A NOOP entry
+ * changes nothing but is counted ({@link #lastAppliedIndex()}) and reported with a null result.
+ * A command entry that does not decode (a bug or a foreign writer: the server only proposes
+ * commands it encoded) is logged and skipped, with a null result: every replica skips it alike.
+ *
+ * <h2>Reads go through the log</h2>
+ * A GET is proposed and applied like a write, so it sees every write committed before it was
+ * proposed: reads are linearizable at the price of a log append and a commit round per read.
+ * (Read-index or lease reads would avoid the append; they are not implemented.)
+ *
+ * <h2>Exactly-once writes</h2>
+ * Writes carry (clientId, sequence). A session table remembers, per client, the result of its
+ * highest sequence and what became of the {@value #SESSION_WINDOW} sequences below it:
+ * <ul>
+ *   <li>a sequence above the client's highest is applied and recorded;</li>
+ *   <li>the highest sequence again (a retry) is not re-applied: the recorded result is returned,
+ *       value and original index included, so a retried CAS does not fail the second time and a
+ *       retried PUT does not overwrite a later write;</li>
+ *   <li>a lower sequence that was applied is not re-applied: the answer is its recorded status
+ *       and index, without the value (a duplicate of an older write);</li>
+ *   <li>a lower sequence within the window that was never applied (pipelined writes overtaking
+ *       each other across a leader change) is applied now;</li>
+ *   <li>a sequence more than {@value #SESSION_WINDOW} below the highest is answered {@code OK}
+ *       with {@link KvResult#UNKNOWN_INDEX} and not applied: clients never have writes that far
+ *       apart outstanding, so it can only be a stale duplicate.</li>
+ * </ul>
+ * GETs bypass the session table. Sessions never expire yet; snapshots are not implemented.
+ *
+ * <h2>Threads</h2>
+ * {@link #apply} runs on the node's apply thread (see {@link StateMachine}); it is not
+ * re-entrant and must not be called concurrently. {@link #get}, {@link #size} and
+ * {@link #lastAppliedIndex} may be called from any thread and never block; they see the state as
+ * of some recent apply.
+ */
+public final class KvStateMachine implements StateMachine {
+
+    /** How far below a client's highest write sequence its retries are still recognised. */
+    public static final int SESSION_WINDOW = ClientSessions.WINDOW;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+
+    private final Map<String, byte[]> data = new ConcurrentHashMap<>();
+    private final ClientSessions sessions = new ClientSessions();
+    private final ApplyListener listener;
+    private volatile long lastAppliedIndex;
+
+    /** A store that reports every applied entry to {@code listener} (see {@link ApplyListener}). */
+    public KvStateMachine(ApplyListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A store without a listener. */
+    public KvStateMachine() {
+        this(ApplyListener.NONE);
+    }
+
+    /**
+     * Applies one committed entry, then tells the listener.
+     *
+     * @throws IllegalStateException if {@code entry} is not the entry after the last applied one
+     *                               (a broken {@link StateMachine} contract; the store is unchanged)
+     */
+    @Override
+    public void apply(LogEntry entry) {
+        if (entry.index() != lastAppliedIndex + 1) {
+            throw new IllegalStateException("entry " + entry + " applied after index " + lastAppliedIndex
+                    + ": entries must be applied in order, each once");
+        }
+        KvResult result = entry.type() == EntryType.NOOP ? null : applyCommand(entry);
+        lastAppliedIndex = entry.index();
+        try {
+            listener.applied(entry.index(), entry.term(), result);
+        } catch (RuntimeException e) {
+            LOG.warn("apply listener failed at index {}: {}", entry.index(), e.toString());
+        }
+    }
+
+    private KvResult applyCommand(LogEntry entry) {
+        KvCommand command;
+        try {
+            command = KvCommand.decode(entry.data());
+        } catch (IllegalArgumentException e) {
+            LOG.error("entry {} skipped: undecodable command: {}", entry, e.getMessage());
+            return null;
+        }
+        if (!command.isWrite()) {
+            return execute(command, entry.index());
+        }
+        KvResult previous = sessions.previous(command.clientId(), command.sequence());
+        if (previous != null) {
+            return previous;
+        }
+        KvResult result = execute(command, entry.index());
+        sessions.record(command.clientId(), command.sequence(), result);
+        return result;
+    }
+
+    private KvResult execute(KvCommand command, long index) {
+        if (command instanceof KvCommand.Put put) {
+            data.put(put.key(), put.value());
+            return KvResult.ok(index);
+        }
+        if (command instanceof KvCommand.Get get) {
+            byte[] value = data.get(get.key());
+            return new KvResult(value == null ? KvResult.Status.NOT_FOUND : KvResult.Status.OK, value, index);
+        }
+        if (command instanceof KvCommand.Delete delete) {
+            boolean existed = data.remove(delete.key()) != null;
+            return new KvResult(existed ? KvResult.Status.OK : KvResult.Status.NOT_FOUND, null, index);
+        }
+        KvCommand.Cas cas = (KvCommand.Cas) command;
+        byte[] current = data.get(cas.key());
+        boolean matches = cas.expected() == null ? current == null : Arrays.equals(current, cas.expected());
+        if (!matches) {
+            return new KvResult(KvResult.Status.CAS_FAILED, current, index);
+        }
+        data.put(cas.key(), cas.value());
+        return KvResult.ok(index);
+    }
+
+    /** The index of the last entry applied, 0 before the first. Any thread. */
+    public long lastAppliedIndex() {
+        return lastAppliedIndex;
+    }
+
+    /** A copy of the value of {@code key}, or null if absent. Any thread; never blocks. */
+    public byte[] get(String key) {
+        byte[] value = data.get(key);
+        return value == null ? null : value.clone();
+    }
+
+    /** The number of keys. Any thread; never blocks. */
+    public int size() {
+        return data.size();
+    }
+
+    /** The number of clients in the session table. Apply thread only (tests). */
+    int sessionCount() {
+        return sessions.size();
+    }
+}
