@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads:</b> every method is thread-safe. {@link #sleep} blocks: it is the lab's
  * scenario pause (the passing of time is the point), not a synchronisation wait.
  */
-public final class RealTimeCluster extends NetworkedLabCluster {
+public final class RealTimeCluster extends NetworkedLabCluster implements RealTimeLabCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(RealTimeCluster.class);
 
@@ -117,6 +116,11 @@ public final class RealTimeCluster extends NetworkedLabCluster {
     }
 
     @Override
+    public RealTime time() {
+        return time;
+    }
+
+    @Override
     public int servers() {
         return n;
     }
@@ -133,25 +137,9 @@ public final class RealTimeCluster extends NetworkedLabCluster {
 
     // ---- time and threads ---------------------------------------------------------------------
 
-    @Override
-    public long nowMillis() {
-        return time.nowMillis();
-    }
 
-    @Override
-    public void sleep(long millis) {
-        time.sleep(millis);
-    }
 
-    @Override
-    public boolean awaitCondition(BooleanSupplier condition, long timeoutMillis, long pollMillis) {
-        return time.awaitCondition(condition, timeoutMillis, pollMillis);
-    }
 
-    @Override
-    public LabThread spawn(String name, Runnable body) {
-        return time.spawn(name, body);
-    }
 
     // ---- servers --------------------------------------------------------------------------------
 

@@ -6,10 +6,9 @@ import io.kontiki.raft.core.ProposeResult;
 import io.kontiki.raft.core.RaftConfig;
 import io.kontiki.raft.core.RaftNode;
 import io.kontiki.raft.testkit.LabApplier;
-import io.kontiki.raft.testkit.LabCluster;
 import io.kontiki.raft.testkit.LabClusterFactory;
-import io.kontiki.raft.testkit.LabThread;
 import io.kontiki.raft.testkit.RealTime;
+import io.kontiki.raft.testkit.RealTimeLabCluster;
 import io.kontiki.raft.testkit.SafetyChecker;
 import io.kontiki.raft.testkit.Trace;
 import io.netty.channel.EventLoop;
@@ -21,7 +20,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>RPC counts are requests handed to the transports (as the lab counts calls), bytes are
  * bytes written to sockets, a server's count is the requests its current incarnation received.
  */
-final class NettyLabCluster implements LabCluster {
+final class NettyLabCluster implements RealTimeLabCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyLabCluster.class);
 
@@ -100,6 +98,11 @@ final class NettyLabCluster implements LabCluster {
     }
 
     @Override
+    public RealTime time() {
+        return time;
+    }
+
+    @Override
     public int servers() {
         return n;
     }
@@ -114,25 +117,9 @@ final class NettyLabCluster implements LabCluster {
         return scenarioRandom;
     }
 
-    @Override
-    public long nowMillis() {
-        return time.nowMillis();
-    }
 
-    @Override
-    public void sleep(long millis) {
-        time.sleep(millis);
-    }
 
-    @Override
-    public boolean awaitCondition(BooleanSupplier condition, long timeoutMillis, long pollMillis) {
-        return time.awaitCondition(condition, timeoutMillis, pollMillis);
-    }
 
-    @Override
-    public LabThread spawn(String name, Runnable body) {
-        return time.spawn(name, body);
-    }
 
     @Override
     public synchronized void start(int server) {
