@@ -15,6 +15,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -50,6 +51,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Heartbeat round trips per second between two nodes on 127.0.0.1, Kontiki against raw Netty,
@@ -74,7 +76,11 @@ import java.util.function.BooleanSupplier;
  * figures); then the measured seconds are cut into slices of about one second that alternate
  * between the two series (kontiki, raw, kontiki, raw, ...), each slice drained before the
  * next, so that a shared, noisy machine disturbs both alike. The figures are the sums over a
- * series' slices.
+ * series' slices. Per round trip, the report also gives each loop thread's CPU time, write
+ * syscalls (flushes), sleeps, preemptions and heap allocation, and the machine's TCP segments:
+ * a cheap profile. {@code --breakdown} adds two diagnostic series that split the difference
+ * between the two: the transports without the core, and raw Netty on the transport's
+ * connection topology.
  *
  * <p>Usage: {@code java -cp raft-bench/target/benchmarks.jar
  * io.kontiki.raft.bench.HeartbeatThroughputBenchmark [--seconds N] [--inflight K] [--warmup N]}
@@ -96,9 +102,17 @@ public final class HeartbeatThroughputBenchmark {
     private HeartbeatThroughputBenchmark() {
     }
 
-    /** What to run: measured seconds per series, heartbeats in flight, warm-up seconds per series (excluded). */
-    public record Settings(double seconds, int inflight, double warmupSeconds) {
-        public static final Settings DEFAULTS = new Settings(10, 16, 3);
+    /**
+     * What to run: measured seconds per series, heartbeats in flight, warm-up seconds per series
+     * (excluded), and whether to add the two diagnostic series (the transport without the core;
+     * raw Netty on two one-way connections).
+     */
+    public record Settings(double seconds, int inflight, double warmupSeconds, boolean breakdown) {
+        public static final Settings DEFAULTS = new Settings(10, 16, 3, false);
+
+        public Settings(double seconds, int inflight, double warmupSeconds) {
+            this(seconds, inflight, warmupSeconds, false);
+        }
 
         public Settings {
             if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
@@ -179,9 +193,9 @@ public final class HeartbeatThroughputBenchmark {
         }
     }
 
-    /** The whole run. */
+    /** The whole run; {@code transportOnly} and {@code rawTwoConnections} are null unless {@link Settings#breakdown()}. */
     public record Result(Settings settings, boolean epoll, int heartbeatFrameBytes, int responseFrameBytes,
-                         Series kontiki, Series raw) {
+                         Series kontiki, Series raw, Series transportOnly, Series rawTwoConnections) {
 
         public double ratio() {
             return raw.perSecond() == 0 ? Double.NaN : kontiki.perSecond() / raw.perSecond();
@@ -209,7 +223,10 @@ public final class HeartbeatThroughputBenchmark {
         return "usage: HeartbeatThroughputBenchmark [--seconds N] [--inflight K] [--warmup N]\n"
                 + "  --seconds N   measured seconds per series, in ~1 s slices alternating between the series (default 10)\n"
                 + "  --inflight K  heartbeats kept in flight (default 16)\n"
-                + "  --warmup N    warm-up seconds per series, excluded from the figures (default 3)";
+                + "  --warmup N    warm-up seconds per series, excluded from the figures (default 3)\n"
+                + "  --breakdown   add two diagnostic series: transport (the same two NettyTransports, but B answers\n"
+                + "                each AppendEntries itself, without RaftNode or RaftCore) and raw-2conn (raw Netty on\n"
+                + "                the transport's topology: requests on A's connection, responses on B's)";
     }
 
     /** Parses the arguments; null for {@code --help}. */
@@ -217,8 +234,13 @@ public final class HeartbeatThroughputBenchmark {
         double seconds = Settings.DEFAULTS.seconds();
         int inflight = Settings.DEFAULTS.inflight();
         double warmup = Settings.DEFAULTS.warmupSeconds();
+        boolean breakdown = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--breakdown")) {
+                breakdown = true;
+                continue;
+            }
             String value = null;
             int eq = a.indexOf('=');
             if (a.startsWith("--") && eq > 0) {
@@ -247,7 +269,7 @@ public final class HeartbeatThroughputBenchmark {
                 throw new IllegalArgumentException(a + ": not a number: " + value);
             }
         }
-        return new Settings(seconds, inflight, warmup);
+        return new Settings(seconds, inflight, warmup, breakdown);
     }
 
     /** Runs both series on one 2-thread event loop group; see the class documentation. */
@@ -266,28 +288,37 @@ public final class HeartbeatThroughputBenchmark {
             }
             LoopThread[] threads = {LoopThread.of(loopA), LoopThread.of(loopB)};
             boolean epoll = group instanceof EpollEventLoopGroup;
-            try (KontikiPump kontiki = withRetries(() -> new KontikiPump(loopA, loopB, settings.inflight()));
+            try (KontikiPump kontiki = withRetries(() -> new KontikiPump(loopA, loopB, settings.inflight(), true));
                  RawPump raw = withRetries(() -> new RawPump(loopA, loopB, settings.inflight(), heartbeatBody,
-                         epoll))) {
-                for (Pump p : List.of(kontiki, raw)) {
+                         epoll, false));
+                 KontikiPump transportOnly = settings.breakdown()
+                         ? withRetries(() -> new KontikiPump(loopA, loopB, settings.inflight(), false)) : null;
+                 RawPump rawTwoWay = settings.breakdown()
+                         ? withRetries(() -> new RawPump(loopA, loopB, settings.inflight(), heartbeatBody, epoll, true))
+                         : null) {
+                List<Pump> pumps = transportOnly == null ? List.of(kontiki, raw)
+                        : List.of(kontiki, raw, transportOnly, rawTwoWay);
+                for (Pump p : pumps) {
                     measureSlice(p, settings.warmupSeconds(), threads); // warm-up, excluded
                 }
-                Slice k = Slice.EMPTY;
-                Slice r = Slice.EMPTY;
+                Slice[] sums = {Slice.EMPTY, Slice.EMPTY, Slice.EMPTY, Slice.EMPTY};
                 double sliceSeconds = settings.seconds() / settings.slices();
                 for (int i = 0; i < settings.slices(); i++) {
-                    k = k.plus(measureSlice(kontiki, sliceSeconds, threads));
-                    r = r.plus(measureSlice(raw, sliceSeconds, threads));
+                    for (int j = 0; j < pumps.size(); j++) {
+                        sums[j] = sums[j].plus(measureSlice(pumps.get(j), sliceSeconds, threads));
+                    }
                 }
                 return new Result(settings, epoll, heartbeatBody + 4, responseBody + 4,
-                        k.toSeries("kontiki", kontiki), r.toSeries("raw-netty", raw));
+                        sums[0].toSeries("kontiki", kontiki), sums[1].toSeries("raw-netty", raw),
+                        transportOnly == null ? null : sums[2].toSeries("transport", transportOnly),
+                        rawTwoWay == null ? null : sums[3].toSeries("raw-2conn", rawTwoWay));
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
     }
 
-    // ---- the two series -----------------------------------------------------------------
+    // ---- the series ----------------------------------------------------------------------
 
     /** A series: keeps K requests in flight while started; its start and stop run on its loop. */
     private interface Pump extends AutoCloseable {
@@ -389,7 +420,11 @@ public final class HeartbeatThroughputBenchmark {
         }
     }
 
-    /** Kontiki: driver A on loop A, RaftNode follower B on loop B, a NettyTransport each. */
+    /**
+     * Kontiki: driver A on loop A, RaftNode follower B on loop B, a NettyTransport each. Without
+     * the core (the breakdown's diagnostic series), B's inbound consumer answers each
+     * AppendEntries with an AppendEntriesResponse itself: the transports and Kryo, no RaftNode.
+     */
     private static final class KontikiPump extends Window implements Pump {
         private final EventLoop loopA;
         private final NettyTransport transportA;
@@ -399,7 +434,7 @@ public final class HeartbeatThroughputBenchmark {
         private final ScheduledFuture<?> watchdog;
         private volatile long rejected;
 
-        KontikiPump(EventLoop loopA, EventLoop loopB, int inflight) throws Exception {
+        KontikiPump(EventLoop loopA, EventLoop loopB, int inflight, boolean withCore) throws Exception {
             super(inflight);
             this.loopA = loopA;
             InetSocketAddress[] addr = freeLoopbackAddresses(2);
@@ -417,11 +452,11 @@ public final class HeartbeatThroughputBenchmark {
                     .tickMillis(10).heartbeatTicks(5)
                     .electionTicks(1_000_000) // 10,000 s or more: B never campaigns during the run
                     .noopOnElection(false).build();
-            nodeB = RaftNode.builder(config).loop(EventLoops.asLoopExecutor(loopB)).transport(transportB)
+            nodeB = withCore ? RaftNode.builder(config).loop(EventLoops.asLoopExecutor(loopB)).transport(transportB)
                     .storage(new InMemoryStorage()).stateMachine(e -> { }).applyExecutor(applyB)
-                    .random(new Random(2)).start();
+                    .random(new Random(2)).start() : null;
             try {
-                transportB.start(nodeB::receive);
+                transportB.start(withCore ? nodeB::receive : this::answer);
                 transportA.start(this::onMessage);
                 awaitTrue(() -> transportA.isConnectedTo(BenchMessages.FOLLOWER)
                                 && transportB.isConnectedTo(BenchMessages.LEADER),
@@ -432,6 +467,14 @@ public final class HeartbeatThroughputBenchmark {
             }
             watchdog = loopA.scheduleAtFixedRate(this::watchdog, WATCHDOG_MILLIS, WATCHDOG_MILLIS,
                     TimeUnit.MILLISECONDS);
+        }
+
+        /** B's inbound consumer without the core, on loop B: what the follower would answer. */
+        private void answer(RaftMessage m) {
+            if (m instanceof io.kontiki.raft.core.message.AppendEntries ae) {
+                transportB.send(AppendEntriesResponse.accept(ae.to(), ae.from(), ae.term(),
+                        ae.prevLogIndex() + ae.entries().size()));
+            }
         }
 
         /** A's inbound consumer, on loop A. */
@@ -471,14 +514,18 @@ public final class HeartbeatThroughputBenchmark {
 
         @Override
         public String notes() {
-            NodeStatus status = nodeB.status();
             TransportStats a = transportA.stats();
             TransportStats b = transportB.stats();
+            String node = "B answers without the core";
+            if (nodeB != null) {
+                NodeStatus status = nodeB.status();
+                node = "B stayed " + status.role() + " in term " + status.term();
+            }
             return String.format(Locale.ROOT,
-                    "B stayed %s in term %d; outbound connections made A %d, B %d (1 each unless one "
+                    "%s; outbound connections made A %d, B %d (1 each unless one "
                             + "was lost); dropped A %d (not connected) + %d (backpressure), B %d + %d; "
                             + "rejected responses %d",
-                    status.role(), status.term(), a.connectionsEstablished(), b.connectionsEstablished(),
+                    node, a.connectionsEstablished(), b.connectionsEstablished(),
                     a.droppedNotConnected(), a.droppedBackpressure(), b.droppedNotConnected(),
                     b.droppedBackpressure(), rejected);
         }
@@ -488,56 +535,91 @@ public final class HeartbeatThroughputBenchmark {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            nodeB.close();
+            if (nodeB != null) {
+                nodeB.close();
+            }
             transportA.close();
             transportB.close();
             applyB.shutdownNow();
         }
     }
 
-    /** Raw Netty: a client on loop A and an echo server on loop B, framed like the transport. */
+    /**
+     * Raw Netty: a client on loop A and an echo server on loop B, framed like the transport, on
+     * one connection. With {@code twoConnections} (the breakdown's diagnostic series) it takes
+     * the transport's topology instead: A sends on its connection to B, B answers on its own
+     * connection to A, so each connection carries data one way only.
+     */
     private static final class RawPump extends Window implements Pump {
         private final EventLoop loopA;
         private final int bodyBytes;
-        private final Channel server;
+        private final boolean twoConnections;
+        private final Channel serverB;
         private final Channel client;
+        private final Channel serverA;
+        private final Channel replyChannel;
         private final ScheduledFuture<?> watchdog;
 
-        RawPump(EventLoop loopA, EventLoop loopB, int inflight, int bodyBytes, boolean epoll) throws Exception {
+        RawPump(EventLoop loopA, EventLoop loopB, int inflight, int bodyBytes, boolean epoll, boolean twoConnections)
+                throws Exception {
             super(inflight);
             this.loopA = loopA;
             this.bodyBytes = bodyBytes;
-            InetSocketAddress address = freeLoopbackAddresses(1)[0];
-            Class<? extends ServerSocketChannel> serverType = epoll ? EpollServerSocketChannel.class
+            this.twoConnections = twoConnections;
+            InetSocketAddress[] address = freeLoopbackAddresses(2);
+            RawPump self = this;
+            Channel[] reply = new Channel[1];
+            serverB = listen(loopB, address[1], epoll, twoConnections ? new ForwardHandler(() -> reply[0])
+                    : new EchoHandler());
+            client = connect(loopA, address[1], epoll, twoConnections ? null : new ClientHandler(self));
+            if (twoConnections) {
+                serverA = listen(loopA, address[0], epoll, new ClientHandler(self));
+                replyChannel = connect(loopB, address[0], epoll, null);
+                reply[0] = replyChannel;
+            } else {
+                serverA = null;
+                replyChannel = null;
+            }
+            watchdog = loopA.scheduleAtFixedRate(this::watchdog, WATCHDOG_MILLIS, WATCHDOG_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        /** A listening channel whose accepted channels end in a fresh {@code last} handler (which must be sharable or made per call). */
+        private static Channel listen(EventLoop loop, InetSocketAddress address, boolean epoll,
+                                      ChannelInboundHandlerAdapter last) {
+            Class<? extends ServerSocketChannel> type = epoll ? EpollServerSocketChannel.class
                     : NioServerSocketChannel.class;
-            Class<? extends SocketChannel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
             try {
-                server = new ServerBootstrap().group(loopB, loopB).channel(serverType)
+                return new ServerBootstrap().group(loop, loop).channel(type)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(frameDecoder(), new LengthFieldPrepender(4), new EchoHandler());
+                                ch.pipeline().addLast(frameDecoder(), new LengthFieldPrepender(4), last);
                             }
                         })
                         .bind(address).syncUninterruptibly().channel();
             } catch (Exception e) { // a BindException arrives unchecked from syncUninterruptibly
                 throw new IllegalStateException("raw server cannot listen on " + address + ": " + e, e);
             }
-            RawPump self = this;
-            client = new Bootstrap().group(loopA).channel(clientType)
+        }
+
+        private static Channel connect(EventLoop loop, InetSocketAddress address, boolean epoll,
+                                       ChannelInboundHandlerAdapter last) {
+            return new Bootstrap().group(loop).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(frameDecoder(), new LengthFieldPrepender(4), new ClientHandler(self));
+                            ch.pipeline().addLast(frameDecoder(), new LengthFieldPrepender(4));
+                            if (last != null) {
+                                ch.pipeline().addLast(last);
+                            }
                         }
                     })
                     .connect(address).syncUninterruptibly().channel();
-            watchdog = loopA.scheduleAtFixedRate(this::watchdog, WATCHDOG_MILLIS, WATCHDOG_MILLIS,
-                    TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -547,6 +629,11 @@ public final class HeartbeatThroughputBenchmark {
 
         @Override
         void flushPrimed() {
+            client.flush();
+        }
+
+        /** Flushes the requests written while reading a batch of responses. */
+        void flushRequests() {
             client.flush();
         }
 
@@ -572,14 +659,19 @@ public final class HeartbeatThroughputBenchmark {
 
         @Override
         public String notes() {
-            return "frames of " + (bodyBytes + 4) + " bytes both ways; echo server; one connection";
+            return "frames of " + (bodyBytes + 4) + " bytes both ways; "
+                    + (twoConnections ? "two connections, each one way (the transport's topology)"
+                    : "echo server, one connection");
         }
 
         @Override
         public void close() {
             watchdog.cancel(false);
-            client.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            for (Channel ch : new Channel[] {client, replyChannel, serverB, serverA}) {
+                if (ch != null) {
+                    ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
+            }
         }
     }
 
@@ -587,7 +679,8 @@ public final class HeartbeatThroughputBenchmark {
         return new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4);
     }
 
-    /** Sends each frame back as it came; flushes once per read batch. One per channel. */
+    /** Sends each frame back as it came; flushes once per read batch. */
+    @ChannelHandler.Sharable
     private static final class EchoHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -600,7 +693,36 @@ public final class HeartbeatThroughputBenchmark {
         }
     }
 
-    /** Each frame back sends the next (through the pump); flushes once per read batch. */
+    /** Sends each frame on another channel of the same loop; flushes that channel once per read batch. */
+    @ChannelHandler.Sharable
+    private static final class ForwardHandler extends ChannelInboundHandlerAdapter {
+        private final Supplier<Channel> to;
+
+        ForwardHandler(Supplier<Channel> to) {
+            this.to = to;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel out = to.get();
+            if (out == null) {
+                ((ByteBuf) msg).release();
+                return;
+            }
+            out.write(msg, out.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Channel out = to.get();
+            if (out != null) {
+                out.flush();
+            }
+        }
+    }
+
+    /** Each frame back sends the next (through the pump); flushes the requests once per read batch. */
+    @ChannelHandler.Sharable
     private static final class ClientHandler extends ChannelInboundHandlerAdapter {
         private final RawPump pump;
 
@@ -616,7 +738,7 @@ public final class HeartbeatThroughputBenchmark {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
+            pump.flushRequests();
         }
     }
 
@@ -827,19 +949,27 @@ public final class HeartbeatThroughputBenchmark {
         out.printf(Locale.ROOT, "  transport  %s; Netty leak detection %s%n",
                 r.epoll() ? "epoll (native)" : "NIO (epoll not available)", ResourceLeakDetector.getLevel());
         out.printf(Locale.ROOT, "  run        %d in flight; %.1f s warm-up per series (excluded); %.1f s measured per "
-                        + "series, in %d slices alternating kontiki, raw-netty%n",
-                s.inflight(), s.warmupSeconds(), s.seconds(), s.slices());
+                        + "series, in %d slices alternating kontiki, raw-netty%s%n",
+                s.inflight(), s.warmupSeconds(), s.seconds(), s.slices(),
+                s.breakdown() ? ", transport, raw-2conn" : "");
         out.printf(Locale.ROOT, "  frames     heartbeat AppendEntries %d B, AppendEntriesResponse %d B "
                         + "(4-byte prefix included); raw frames %d B both ways%n",
                 r.heartbeatFrameBytes(), r.responseFrameBytes(), r.heartbeatFrameBytes());
         out.println();
         out.printf(Locale.ROOT, "  %-10s %15s %13s %5s %8s %7s%n", "series", "round trips/s", "round trips", "GCs",
                 "GC ms", "stalls");
-        for (Series x : List.of(r.kontiki(), r.raw())) {
+        List<Series> all = r.transportOnly() == null ? List.of(r.kontiki(), r.raw())
+                : List.of(r.kontiki(), r.raw(), r.transportOnly(), r.rawTwoConnections());
+        for (Series x : all) {
             out.printf(Locale.ROOT, "  %-10s %,15.0f %,13d %5d %8d %7d%n", x.name(), x.perSecond(), x.roundTrips(),
                     x.gcs(), x.gcMillis(), x.stalls());
         }
         out.printf(Locale.ROOT, "  ratio kontiki / raw-netty: %.3f (goal >= 0.5)%n", r.ratio());
+        if (r.transportOnly() != null) {
+            out.printf(Locale.ROOT, "  ratio transport (no core) / raw-netty: %.3f; raw-2conn / raw-netty: %.3f%n",
+                    r.transportOnly().perSecond() / r.raw().perSecond(),
+                    r.rawTwoConnections().perSecond() / r.raw().perSecond());
+        }
         out.println();
         out.println("  per round trip, on each loop thread (A = driver/client, B = follower/echo server):");
         out.println("  (cpu: thread CPU time; writes: write-type syscalls, i.e. flushes that wrote; sleeps: voluntary");
@@ -847,7 +977,7 @@ public final class HeartbeatThroughputBenchmark {
         out.println("  heap: bytes allocated on the Java heap; TCP segs: segments sent, machine-wide)");
         out.printf(Locale.ROOT, "  %-10s %5s %9s %8s %8s %8s %7s %9s%n", "series", "side", "cpu us", "writes", "sleeps",
                 "preempt", "heap B", "TCP segs");
-        for (Series x : List.of(r.kontiki(), r.raw())) {
+        for (Series x : all) {
             for (int side = 0; side < 2; side++) {
                 LoopUsage u = side == 0 ? x.a() : x.b();
                 String segs = side == 0 ? String.format(Locale.ROOT, "%9.3f", x.perRoundTrip(x.tcpSegments())) : "";
@@ -860,5 +990,9 @@ public final class HeartbeatThroughputBenchmark {
         out.println();
         out.println("  kontiki:   " + r.kontiki().notes());
         out.println("  raw-netty: " + r.raw().notes());
+        if (r.transportOnly() != null) {
+            out.println("  transport: " + r.transportOnly().notes());
+            out.println("  raw-2conn: " + r.rawTwoConnections().notes());
+        }
     }
 }

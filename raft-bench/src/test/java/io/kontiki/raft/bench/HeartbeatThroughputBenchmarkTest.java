@@ -18,10 +18,13 @@ class HeartbeatThroughputBenchmarkTest {
 
     @Test
     @Timeout(60)
-    void shortRunCompletesRoundTripsInBothSeries() throws Exception {
-        Result r = HeartbeatThroughputBenchmark.run(new Settings(1, 4, 0.2));
+    void shortRunCompletesRoundTripsInEverySeries() throws Exception {
+        Result r = HeartbeatThroughputBenchmark.run(new Settings(1, 4, 0.2, true));
         assertTrue(r.kontiki().roundTrips() > 0, "kontiki: " + r.kontiki());
         assertTrue(r.raw().roundTrips() > 0, "raw: " + r.raw());
+        assertTrue(r.transportOnly().roundTrips() > 0, "transport: " + r.transportOnly());
+        assertTrue(r.rawTwoConnections().roundTrips() > 0, "raw-2conn: " + r.rawTwoConnections());
+        assertTrue(r.kontiki().notes().contains("FOLLOWER in term 1"), r.kontiki().notes());
         assertTrue(r.heartbeatFrameBytes() > 4, "frame size " + r.heartbeatFrameBytes());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         HeartbeatThroughputBenchmark.print(r, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -34,6 +37,7 @@ class HeartbeatThroughputBenchmarkTest {
     void parsesArguments() {
         Settings s = HeartbeatThroughputBenchmark.parse(new String[] {"--seconds", "2", "--inflight=8", "--warmup", "0"});
         assertEquals(new Settings(2, 8, 0), s);
+        assertTrue(HeartbeatThroughputBenchmark.parse(new String[] {"--breakdown"}).breakdown());
         assertEquals(Settings.DEFAULTS, HeartbeatThroughputBenchmark.parse(new String[0]));
         assertNull(HeartbeatThroughputBenchmark.parse(new String[] {"--help"}));
         assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--inflight", "0"}));
