@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -46,6 +47,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private final InetSocketAddress address;
+    private final EventLoop loop;
     private final Consumer<ClientConnection> onClose;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final ArrayDeque<ClientRequest> queued = new ArrayDeque<>();
@@ -55,9 +57,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private String closeReason;
     private boolean flushScheduled;
 
-    /** @param onClose told once, on the loop, when the connection fails or closes */
-    ClientConnection(InetSocketAddress address, Consumer<ClientConnection> onClose) {
+    /**
+     * @param loop    the loop the connection's channel is registered on
+     * @param onClose told once, on the loop, when the connection fails or closes
+     */
+    ClientConnection(InetSocketAddress address, EventLoop loop, Consumer<ClientConnection> onClose) {
         this.address = address;
+        this.loop = loop;
         this.onClose = onClose;
     }
 
@@ -87,7 +93,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         long id = request.requestId();
-        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> fail(id, new AttemptFailed("no answer from "
+        ScheduledFuture<?> timeout = loop.schedule(() -> fail(id, new AttemptFailed("no answer from "
                 + address + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", true, false)),
                 timeoutNanos, TimeUnit.NANOSECONDS);
         pending.put(id, new Pending(callback, timeout));
@@ -114,7 +120,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         });
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(() -> {
+            loop.execute(() -> {
                 flushScheduled = false;
                 channel.flush();
             });
@@ -159,12 +165,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closeDown("connection to " + address + " lost");
         ctx.fireChannelInactive();
-    }
-
-    void close() {
-        if (channel != null) {
-            channel.close();
-        }
     }
 
     private void closeDown(String reason) {

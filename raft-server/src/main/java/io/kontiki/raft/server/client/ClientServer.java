@@ -2,6 +2,7 @@ package io.kontiki.raft.server.client;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -109,13 +110,13 @@ public final class ClientServer implements AutoCloseable {
                                 new ServerRequestHandler(service, options.maxInFlightPerConnection()));
                     }
                 });
-        Channel channel;
-        try {
-            channel = bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen for clients on " + address + ": " + e.getMessage(), e);
+        // Not syncUninterruptibly(): it rethrows the checked bind exception undeclared.
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot listen for clients on " + address + ": "
+                    + bound.cause().getMessage(), bound.cause());
         }
-        return new ClientServer(channel, connections);
+        return new ClientServer(bound.channel(), connections);
     }
 
     /** The bound address, with the actual port. */

@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     boolean swapped = client.cas("greeting", value, "bye".getBytes(UTF_8));
  * }
  * }</pre>
+ * (run as {@code ClientRoundTripTest.theDocumentedExamplesWork}, like the examples of
+ * {@link ClientServer} and {@link ClientCodec}).
  *
  * <h2>Sessions and retries</h2>
  * A client has a random {@link #clientId()} and numbers its writes 1, 2, 3…; every retry of a
@@ -357,7 +359,7 @@ public final class KontikiClient implements AutoCloseable {
         if (existing != null && !existing.isClosed()) {
             return existing;
         }
-        ClientConnection connection = new ClientConnection(address, c -> connections.remove(address, c));
+        ClientConnection connection = new ClientConnection(address, loop, c -> connections.remove(address, c));
         connections.put(address, connection);
         bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override

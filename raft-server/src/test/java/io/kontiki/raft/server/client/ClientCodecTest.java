@@ -97,7 +97,7 @@ class ClientCodecTest {
 
     @ParameterizedTest
     @MethodSource("messages")
-    void everyMessageCrossesTwoPipelinesByteByByte(Object message) {
+    void everyMessageCrossesTwoPipelinesInPieces(Object message) {
         EmbeddedChannel sender = channel(new Recorder(), MAX_FRAME);
         Recorder received = new Recorder();
         EmbeddedChannel receiver = channel(received, MAX_FRAME);
@@ -107,8 +107,10 @@ class ClientCodecTest {
             wire.writeBytes(b);
             b.release();
         }
+        // Byte by byte through the headers, then in odd-sized chunks (1 MiB byte by byte takes minutes).
         while (wire.isReadable()) {
-            receiver.writeInbound(wire.readRetainedSlice(1));
+            int chunk = wire.readerIndex() < 64 ? 1 : 8191;
+            receiver.writeInbound(wire.readRetainedSlice(Math.min(chunk, wire.readableBytes())));
         }
         wire.release();
         assertEquals(List.of(message), received.messages);
@@ -199,6 +201,34 @@ class ClientCodecTest {
         assertEquals(errorsBefore + 1, ProtocolErrorHandler.protocolErrorCount());
         ch.finishAndReleaseAll();
         assertEquals(0, both.refCnt(), "the frame leaked");
+    }
+
+    @Test
+    void absurdLengthsInTinyFramesAreRefusedWithoutLargeAllocation() {
+        ClientCodec codec = new ClientCodec(MAX_FRAME);
+        codec.decode(new byte[] {(byte) (ClientKryoRegistry.CLIENT_REQUEST_ID + 2), 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0},
+                0, 14); // warm up: the codec's own buffers
+        hostileBodies().forEach(args -> {
+            byte[] body = ((WireBody) args.get()[1]).toBytes();
+            long before = allocatedBytes();
+            try {
+                codec.decode(body, 0, body.length);
+            } catch (ProtocolException expected) {
+                // refused, as it should be
+            }
+            long allocated = allocatedBytes() - before;
+            if (before >= 0) {
+                assertTrue(allocated < 64 * 1024, () -> args.get()[0] + ": " + allocated + " bytes allocated");
+            }
+        });
+    }
+
+    private static long allocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean
+                && bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled()) {
+            return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return -1;
     }
 
     @ParameterizedTest(name = "length prefix {0}")

@@ -69,9 +69,13 @@ final class ClientFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (AutoCloseable c : closeables) {
-            c.close();
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close " + c, e);
+            }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

@@ -33,7 +33,7 @@ class ClientPortBadInputTest {
     private final KontikiClient goodClient = fixture.client(server.address());
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         fixture.close();
     }
 

@@ -28,7 +28,7 @@ class ClientRoundTripTest {
     private final ClientFixture fixture = new ClientFixture();
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         fixture.close();
     }
 
@@ -60,6 +60,41 @@ class ClientRoundTripTest {
         assertEquals(1, status.nodeId());
         assertEquals("LEADER", status.role());
         assertEquals(service.lastIndex(), status.appliedIndex());
+    }
+
+    @Test
+    void aPortInUseIsOneClearIllegalStateExceptionNamingIt() {
+        ClientServer first = fixture.server(new InMemoryKvService(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClientServer.start(first.address(),
+                fixture.group, new InMemoryKvService(2), ClientServer.Options.defaults()));
+        assertTrue(e.getMessage().startsWith("cannot listen for clients on " + first.address()), e::getMessage);
+        assertTrue(e.getMessage().contains("in use"), e::getMessage);
+    }
+
+    /** The examples in the Javadoc of {@link KontikiClient}, {@link ClientServer} and {@link ClientCodec}. */
+    @Test
+    void theDocumentedExamplesWork() {
+        io.netty.channel.EventLoopGroup group = io.kontiki.raft.transport.netty.EventLoops.newGroup(1, "client-port");
+        KvService service = new InMemoryKvService(1);
+        try (ClientServer server = ClientServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), group, service,
+                ClientServer.Options.defaults())) {
+            int port = server.address().getPort();
+            java.net.InetSocketAddress node1 = new java.net.InetSocketAddress("127.0.0.1", port);
+            try (KontikiClient client = new KontikiClient(List.of(node1), KontikiClient.Options.defaults())) {
+                client.put("greeting", "hello".getBytes(UTF_8));
+                byte[] value = client.get("greeting");
+                boolean swapped = client.cas("greeting", value, "bye".getBytes(UTF_8));
+                assertTrue(swapped);
+                assertArrayEquals(b("bye"), client.get("greeting"));
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+
+        ClientCodec codec = new ClientCodec(ClientCodec.DEFAULT_MAX_FRAME_BYTES);
+        byte[] body = codec.encode(ClientRequest.get(1, 42, "k"));
+        ClientRequest back = (ClientRequest) codec.decode(body, 0, body.length);
+        assertEquals(ClientRequest.get(1, 42, "k"), back);
     }
 
     @Test

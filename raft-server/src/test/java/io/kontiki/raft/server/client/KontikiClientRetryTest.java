@@ -28,7 +28,7 @@ class KontikiClientRetryTest {
     private final ClientFixture fixture = new ClientFixture();
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         fixture.close();
     }
 
