@@ -32,7 +32,8 @@ public final class KontikiCli {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("kontiki: error: " + oneLine(e));
             LoggerFactory.getLogger(KontikiCli.class).debug("details", e);
-            return 1;
+            // A value that parsed but makes no sense (an address, a key too long) is bad usage.
+            return e instanceof IllegalArgumentException ? 2 : 1;
         });
         cli.setParameterExceptionHandler((e, args2) -> {
             PrintWriter err = e.getCommandLine().getErr();

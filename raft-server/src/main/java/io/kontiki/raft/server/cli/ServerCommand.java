@@ -12,7 +12,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code kontiki server}: runs one node in the foreground until SIGTERM / Ctrl-C. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -59,9 +62,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "Do not fsync (benchmarks only: acknowledged writes can be lost).")
     boolean noFsync;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = toConfig(loadProperties(configFile));
+        ServerConfig config;
+        try {
+            config = toConfig(loadProperties(configFile));
+        } catch (IllegalArgumentException badValue) {
+            // A flag or config value that parses but makes no sense is a usage error (exit 2).
+            throw new ParameterException(spec.commandLine(), badValue.getMessage(), badValue);
+        }
         KontikiServer server = KontikiServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
