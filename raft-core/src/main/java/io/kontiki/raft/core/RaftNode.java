@@ -41,7 +41,9 @@ public final class RaftNode implements AutoCloseable {
     /** Null: persist synchronously on the loop (in-memory storage). */
     private final Executor storageExecutor;
     private final RaftObserver observer;
-    private final LoopExecutor.Cancellable ticker;
+    private final long tickMillis;
+    /** The next tick; re-armed by each tick (fixed delay: a stalled loop does not replay missed ticks). */
+    private volatile LoopExecutor.Cancellable ticker;
 
     /** Loop-confined: whether a flush task is queued for this turn. */
     private boolean flushScheduled;
@@ -62,7 +64,8 @@ public final class RaftNode implements AutoCloseable {
         this.observer = b.observer;
         this.core = new RaftCore(b.config, b.random, storage.load(), observer);
         publishStatus();
-        this.ticker = loop.scheduleAtFixedRate(this::onTick, b.config.tickMillis());
+        this.tickMillis = b.config.tickMillis();
+        this.ticker = loop.schedule(this::onTick, tickMillis);
     }
 
     public static Builder builder(RaftConfig config) {
@@ -148,12 +151,18 @@ public final class RaftNode implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * One tick, then the next one a tick later. Fixed delay rather than fixed rate: after a
+     * stall (GC, an overloaded machine) a fixed-rate timer runs every missed tick back to back,
+     * so a follower would time out and campaign through several terms in a few milliseconds.
+     */
     private void onTick() {
         if (closed) {
             return;
         }
         core.tick();
         scheduleFlush();
+        ticker = loop.schedule(this::onTick, tickMillis);
     }
 
     private void onLoop(Runnable task) {

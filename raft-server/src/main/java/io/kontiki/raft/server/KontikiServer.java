@@ -97,7 +97,11 @@ public final class KontikiServer implements KvService, AutoCloseable {
         Map<Integer, InetSocketAddress> others = new TreeMap<>(config.peers());
         others.remove(config.nodeId());
         this.transport = NettyTransport.builder(config.clusterId(), config.nodeId())
-                .listen(config.raftAddress()).peers(others).eventLoop(loop).build();
+                .listen(config.raftAddress()).peers(others).eventLoop(loop)
+                // Reconnect well within an election timeout, or a restarted peer hears no
+                // leader, campaigns, and (without pre-vote) deposes it.
+                .reconnectBackoff(Math.max(10, config.tickMillis()), Math.max(20, config.electionMillis() / 2))
+                .build();
         opened.add(transport);
         RaftConfig raftConfig = RaftConfig.builder(config.nodeId(), List.copyOf(config.peers().keySet()))
                 .tickMillis(config.tickMillis())
@@ -136,7 +140,7 @@ public final class KontikiServer implements KvService, AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             return new KontikiServer(config, opened);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Netty can throw a checked IOException undeclared
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
                     opened.get(i).close();

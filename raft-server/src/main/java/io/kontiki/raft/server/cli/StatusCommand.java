@@ -42,6 +42,10 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return answered > 0 ? 0 : 1;
+        if (answered == 0) {
+            spec.commandLine().getErr().println("kontiki: error: no node of " + cluster.cluster + " answered");
+            return 1;
+        }
+        return 0;
     }
 }
