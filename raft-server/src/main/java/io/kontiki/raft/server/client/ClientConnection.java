@@ -113,7 +113,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         p.sent = true;
         channel.write(request).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                Throwable cause = f.cause();
+                Throwable cause = ClientPipeline.writeFailure(f.cause());
                 boolean fatal = cause instanceof ProtocolException || cause instanceof IllegalArgumentException;
                 fail(id, new AttemptFailed("cannot send to " + address + ": " + cause.getMessage(), !fatal, fatal));
             }

@@ -1,8 +1,10 @@
 package io.kontiki.raft.server.client;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import io.kontiki.raft.transport.netty.CodecLimits;
+import io.kontiki.raft.transport.netty.WireClassResolver;
+import io.kontiki.raft.transport.netty.WireRegistry;
 import java.util.Map;
 
 /**
@@ -18,6 +20,9 @@ import java.util.Map;
  *
  * <p>A {@link Kryo} and its serializers are not thread-safe: {@link #newKryo} makes a new one
  * each call, for one channel or one thread.
+ *
+ * <p>{@link #REGISTRY} is this registry for raft-transport-netty's generic codec
+ * ({@code KryoCodec}, {@code KryoMessageDecoder}, {@code KryoMessageEncoder}, {@code WireCodec}).
  */
 public final class ClientKryoRegistry {
 
@@ -25,14 +30,13 @@ public final class ClientKryoRegistry {
     public static final int CLIENT_RESPONSE_ID = 41;
     public static final int STATUS_RESPONSE_ID = 42;
 
-    static final int MIN_ID = 10;
-    /** IDs up to here take one byte on the wire (ID + 2 < 128). */
-    static final int MAX_ID = 125;
-
     private static final Map<Class<?>, Integer> IDS = Map.of(
             ClientRequest.class, CLIENT_REQUEST_ID,
             ClientResponse.class, CLIENT_RESPONSE_ID,
             StatusResponse.class, STATUS_RESPONSE_ID);
+
+    /** This registry as a {@link WireRegistry}, for the transport's codec and handlers. */
+    public static final WireRegistry REGISTRY = WireRegistry.of("ClientKryoRegistry", IDS, limits -> newKryo());
 
     private ClientKryoRegistry() {
     }
@@ -43,11 +47,8 @@ public final class ClientKryoRegistry {
      * {@link io.kontiki.raft.transport.netty.ProtocolException}.
      */
     public static Kryo newKryo() {
-        ClientClassResolver resolver = new ClientClassResolver();
-        Kryo kryo = new Kryo(resolver, null);
-        kryo.setRegistrationRequired(true);
-        kryo.setReferences(false);
-        kryo.setMaxDepth(4); // client messages do not nest
+        WireClassResolver resolver = new WireClassResolver(" on the client port");
+        Kryo kryo = resolver.newKryo();
         register(kryo, resolver, ClientRequest.class, new ClientSerializers.ClientRequestSerializer());
         register(kryo, resolver, ClientResponse.class, new ClientSerializers.ClientResponseSerializer());
         register(kryo, resolver, StatusResponse.class, new ClientSerializers.StatusResponseSerializer());
@@ -61,16 +62,10 @@ public final class ClientKryoRegistry {
 
     /** The simple name of the class with this ID, or "unknown class ID n". */
     static String nameOf(long id) {
-        for (Map.Entry<Class<?>, Integer> e : IDS.entrySet()) {
-            if (e.getValue() == id) {
-                return e.getKey().getSimpleName();
-            }
-        }
-        return "unknown class ID " + id;
+        return WireRegistry.nameOf(IDS, id);
     }
 
-    private static <T> void register(Kryo kryo, ClientClassResolver resolver, Class<T> type, Serializer<T> serializer) {
-        Registration registration = kryo.register(type, serializer, IDS.get(type));
-        resolver.allowOnWire(registration);
+    private static <T> void register(Kryo kryo, WireClassResolver resolver, Class<T> type, Serializer<T> serializer) {
+        resolver.register(kryo, type, serializer, IDS.get(type));
     }
 }

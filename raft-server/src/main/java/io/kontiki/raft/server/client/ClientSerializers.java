@@ -1,16 +1,16 @@
 package io.kontiki.raft.server.client;
 
-import static io.kontiki.raft.server.client.ClientWireIO.readBytes;
-import static io.kontiki.raft.server.client.ClientWireIO.readEnum;
-import static io.kontiki.raft.server.client.ClientWireIO.readFlags;
-import static io.kontiki.raft.server.client.ClientWireIO.readOptional;
-import static io.kontiki.raft.server.client.ClientWireIO.readOptionalInt;
-import static io.kontiki.raft.server.client.ClientWireIO.readString;
-import static io.kontiki.raft.server.client.ClientWireIO.readUnsigned;
-import static io.kontiki.raft.server.client.ClientWireIO.writeBytes;
-import static io.kontiki.raft.server.client.ClientWireIO.writeOptional;
-import static io.kontiki.raft.server.client.ClientWireIO.writeString;
-import static io.kontiki.raft.server.client.ClientWireIO.writeUnsigned;
+import static io.kontiki.raft.transport.netty.WireIO.readBytes;
+import static io.kontiki.raft.transport.netty.WireIO.readEnum;
+import static io.kontiki.raft.transport.netty.WireIO.readFlags;
+import static io.kontiki.raft.transport.netty.WireIO.readNonNegative;
+import static io.kontiki.raft.transport.netty.WireIO.readOptional;
+import static io.kontiki.raft.transport.netty.WireIO.readOptionalInt;
+import static io.kontiki.raft.transport.netty.WireIO.readString;
+import static io.kontiki.raft.transport.netty.WireIO.writeBytes;
+import static io.kontiki.raft.transport.netty.WireIO.writeNonNegative;
+import static io.kontiki.raft.transport.netty.WireIO.writeOptional;
+import static io.kontiki.raft.transport.netty.WireIO.writeString;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
@@ -18,6 +18,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.kontiki.raft.server.kv.KvCommand;
 import io.kontiki.raft.transport.netty.ProtocolException;
+import io.kontiki.raft.transport.netty.WireIO;
 import java.nio.charset.CharsetDecoder;
 import java.util.function.Supplier;
 
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * The hand-written serializers of the client messages (layouts in the package documentation).
  * Every length is checked against its bound and the bytes left before allocating; the records'
  * own checks run on read too (they are built through their constructors), and any violation is
- * a {@link ProtocolException}. An instance holds a charset decoder: one Kryo, one thread.
+ * a {@link ProtocolException}. The field encodings are the peer protocol's ({@link WireIO}). An
+ * instance holds a charset decoder: one Kryo, one thread.
  */
 final class ClientSerializers {
 
@@ -54,7 +56,7 @@ final class ClientSerializers {
     /** requestId, clientId, sequence, op, flags, key, [value], [expected]. */
     static final class ClientRequestSerializer extends Serializer<ClientRequest> {
         private static final String TYPE = "ClientRequest";
-        private final CharsetDecoder utf8 = ClientWireIO.strictUtf8();
+        private final CharsetDecoder utf8 = WireIO.strictUtf8();
 
         ClientRequestSerializer() {
             super(false, true);
@@ -62,9 +64,9 @@ final class ClientSerializers {
 
         @Override
         public void write(Kryo kryo, Output out, ClientRequest r) {
-            writeUnsigned(out, r.requestId(), TYPE, "requestId");
+            writeNonNegative(out, r.requestId(), TYPE, "requestId");
             out.writeLong(r.clientId());
-            writeUnsigned(out, r.sequence(), TYPE, "sequence");
+            writeNonNegative(out, r.sequence(), TYPE, "sequence");
             out.writeByte(r.op().ordinal());
             out.writeByte((r.value() != null ? HAS_VALUE : 0) | (r.expected() != null ? HAS_EXPECTED : 0)
                     | (r.expectAbsent() ? EXPECT_ABSENT : 0));
@@ -79,9 +81,9 @@ final class ClientSerializers {
 
         @Override
         public ClientRequest read(Kryo kryo, Input in, Class<? extends ClientRequest> type) {
-            long requestId = readUnsigned(in, TYPE, "requestId");
+            long requestId = readNonNegative(in, TYPE, "requestId");
             long clientId = in.readLong();
-            long sequence = readUnsigned(in, TYPE, "sequence");
+            long sequence = readNonNegative(in, TYPE, "sequence");
             ClientRequest.Op op = readEnum(in, OPS, TYPE, "op");
             int flags = readFlags(in, HAS_VALUE | HAS_EXPECTED | EXPECT_ABSENT, TYPE);
             String key = readString(in, KvCommand.MAX_KEY_BYTES, utf8, TYPE, "key");
@@ -97,7 +99,7 @@ final class ClientSerializers {
     /** requestId, status, leaderHint, flags, [value], message. */
     static final class ClientResponseSerializer extends Serializer<ClientResponse> {
         private static final String TYPE = "ClientResponse";
-        private final CharsetDecoder utf8 = ClientWireIO.strictUtf8();
+        private final CharsetDecoder utf8 = WireIO.strictUtf8();
 
         ClientResponseSerializer() {
             super(false, true);
@@ -105,7 +107,7 @@ final class ClientSerializers {
 
         @Override
         public void write(Kryo kryo, Output out, ClientResponse r) {
-            writeUnsigned(out, r.requestId(), TYPE, "requestId");
+            writeNonNegative(out, r.requestId(), TYPE, "requestId");
             out.writeByte(r.status().ordinal());
             writeOptional(out, r.leaderHint(), TYPE, "leaderHint");
             out.writeByte(r.value() != null ? HAS_VALUE : 0);
@@ -117,7 +119,7 @@ final class ClientSerializers {
 
         @Override
         public ClientResponse read(Kryo kryo, Input in, Class<? extends ClientResponse> type) {
-            long requestId = readUnsigned(in, TYPE, "requestId");
+            long requestId = readNonNegative(in, TYPE, "requestId");
             ClientResponse.Status status = readEnum(in, STATUSES, TYPE, "status");
             int leaderHint = readOptionalInt(in, TYPE, "leaderHint");
             int flags = readFlags(in, HAS_VALUE, TYPE);
@@ -130,7 +132,7 @@ final class ClientSerializers {
     /** requestId, nodeId, role, term, leaderId, commitIndex, appliedIndex, lastContactMillis. */
     static final class StatusResponseSerializer extends Serializer<StatusResponse> {
         private static final String TYPE = "StatusResponse";
-        private final CharsetDecoder utf8 = ClientWireIO.strictUtf8();
+        private final CharsetDecoder utf8 = WireIO.strictUtf8();
 
         StatusResponseSerializer() {
             super(false, true);
@@ -138,25 +140,25 @@ final class ClientSerializers {
 
         @Override
         public void write(Kryo kryo, Output out, StatusResponse s) {
-            writeUnsigned(out, s.requestId(), TYPE, "requestId");
+            writeNonNegative(out, s.requestId(), TYPE, "requestId");
             writeOptional(out, s.nodeId(), TYPE, "nodeId");
             writeString(out, s.role(), MAX_STRING_BYTES, TYPE, "role");
-            writeUnsigned(out, s.term(), TYPE, "term");
+            writeNonNegative(out, s.term(), TYPE, "term");
             writeOptional(out, s.leaderId(), TYPE, "leaderId");
-            writeUnsigned(out, s.commitIndex(), TYPE, "commitIndex");
-            writeUnsigned(out, s.appliedIndex(), TYPE, "appliedIndex");
+            writeNonNegative(out, s.commitIndex(), TYPE, "commitIndex");
+            writeNonNegative(out, s.appliedIndex(), TYPE, "appliedIndex");
             writeOptional(out, s.lastContactMillis(), TYPE, "lastContactMillis");
         }
 
         @Override
         public StatusResponse read(Kryo kryo, Input in, Class<? extends StatusResponse> type) {
-            long requestId = readUnsigned(in, TYPE, "requestId");
+            long requestId = readNonNegative(in, TYPE, "requestId");
             int nodeId = readOptionalInt(in, TYPE, "nodeId");
             String role = readString(in, MAX_STRING_BYTES, utf8, TYPE, "role");
-            long term = readUnsigned(in, TYPE, "term");
+            long term = readNonNegative(in, TYPE, "term");
             int leaderId = readOptionalInt(in, TYPE, "leaderId");
-            long commitIndex = readUnsigned(in, TYPE, "commitIndex");
-            long appliedIndex = readUnsigned(in, TYPE, "appliedIndex");
+            long commitIndex = readNonNegative(in, TYPE, "commitIndex");
+            long appliedIndex = readNonNegative(in, TYPE, "appliedIndex");
             long lastContactMillis = readOptional(in, TYPE, "lastContactMillis");
             return build(TYPE, () -> new StatusResponse(requestId, nodeId, role, term, leaderId, commitIndex,
                     appliedIndex, lastContactMillis));

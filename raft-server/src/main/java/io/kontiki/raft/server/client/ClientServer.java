@@ -1,5 +1,6 @@
 package io.kontiki.raft.server.client;
 
+import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -97,7 +98,7 @@ public final class ClientServer implements AutoCloseable {
         int maxPending = Math.max(2 * options.maxFrameBytes(), 1 << 20);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(ClientPipeline.serverChannel(group))
+                .channel(EventLoops.serverChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)

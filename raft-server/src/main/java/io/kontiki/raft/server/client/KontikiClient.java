@@ -190,7 +190,7 @@ public final class KontikiClient implements AutoCloseable {
         this.channels = new DefaultChannelGroup("kontiki-client-" + clientId, loop);
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(ClientPipeline.socketChannel(group))
+                .channel(EventLoops.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
         this.leader = this.cluster.get(0);

@@ -98,7 +98,8 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             if (!f.isSuccess() && f.channel().isActive() && !(response instanceof ClientResponse r
                     && r.status() == ClientResponse.Status.ERROR && r.message().startsWith("server fault"))) {
                 // The response could not be encoded: tell the client rather than leave it waiting.
-                send(ClientResponse.error(id, "server fault: response not encodable: " + f.cause().getMessage()));
+                send(ClientResponse.error(id, "server fault: response not encodable: "
+                        + ClientPipeline.writeFailure(f.cause()).getMessage()));
             }
         });
         scheduleFlush();

@@ -31,17 +31,19 @@ public final class EventLoops {
         return Epoll.isAvailable() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
-    /** True if the loop belongs to an epoll group. */
-    static boolean isEpoll(EventLoop loop) {
-        return loop.parent() instanceof EpollEventLoopGroup;
+    /** True if {@code group} is an epoll group, or one loop of an epoll group. */
+    public static boolean isEpoll(EventLoopGroup group) {
+        return group instanceof EpollEventLoopGroup || group.next().parent() instanceof EpollEventLoopGroup;
     }
 
-    static Class<? extends SocketChannel> socketChannel(EventLoop loop) {
-        return isEpoll(loop) ? EpollSocketChannel.class : NioSocketChannel.class;
+    /** The client channel class for {@code group} (a group or one of its loops): epoll or NIO, as the group. */
+    public static Class<? extends SocketChannel> socketChannel(EventLoopGroup group) {
+        return isEpoll(group) ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    static Class<? extends ServerSocketChannel> serverChannel(EventLoop loop) {
-        return isEpoll(loop) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    /** The server channel class for {@code group} (a group or one of its loops): epoll or NIO, as the group. */
+    public static Class<? extends ServerSocketChannel> serverChannel(EventLoopGroup group) {
+        return isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     /** The loop as raft-core's {@link LoopExecutor}: {@code RaftNode} ticks on the loop's own scheduler. */

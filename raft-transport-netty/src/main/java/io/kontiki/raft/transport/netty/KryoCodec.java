@@ -40,6 +40,7 @@ public final class KryoCodec {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final CodecLimits limits;
+    private final WireRegistry registry;
     private final Kryo kryo;
     private final Input input = new Input();
     /** Wraps the caller's array in {@link #encode(Object, byte[])}. */
@@ -49,9 +50,16 @@ public final class KryoCodec {
     /** A copy of the current frame when it is not backed by an array (direct buffers). */
     private byte[] scratch;
 
+    /** A codec for the peer protocol ({@link RaftKryoRegistry}). */
     public KryoCodec(CodecLimits limits) {
+        this(limits, RaftKryoRegistry.REGISTRY);
+    }
+
+    /** A codec for the protocol of {@code registry}: its wire classes, serializers and IDs. */
+    public KryoCodec(CodecLimits limits, WireRegistry registry) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.kryo = RaftKryoRegistry.newKryo(limits);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.kryo = registry.newKryo(limits);
         this.output = newOutput();
         this.scratch = new byte[Math.min(INITIAL_BUFFER_BYTES, limits.maxBodyBytes())];
     }
@@ -88,6 +96,14 @@ public final class KryoCodec {
             throw tooLarge(msg);
         }
         return n;
+    }
+
+    /** The frame body of {@code msg}, in a fresh array of its exact size; throws as {@link #encode(Object, byte[])}. */
+    public byte[] encode(Object msg) {
+        int n = encodeToBuffer(msg);
+        byte[] body = new byte[n];
+        System.arraycopy(output.getBuffer(), 0, body, 0, n);
+        return body;
     }
 
     /** Encodes {@code msg} and writes the frame body to {@code out}; throws as {@link #encode(Object, byte[])}. */
@@ -185,7 +201,7 @@ public final class KryoCodec {
         if (msg == null) {
             throw new IllegalArgumentException("null message");
         }
-        if (!RaftKryoRegistry.isWireClass(msg.getClass())) {
+        if (!registry.isWireClass(msg.getClass())) {
             throw new IllegalArgumentException("not a wire message: " + msg.getClass().getName());
         }
         kryo.writeClassAndObject(out, msg);
@@ -206,9 +222,9 @@ public final class KryoCodec {
     }
 
     /** The message type named by a frame's first byte, for error messages. */
-    private static String frameType(byte[] from, int offset) {
+    private String frameType(byte[] from, int offset) {
         int first = from[offset];
-        return first >= 2 ? RaftKryoRegistry.nameOf(first - 2L) : "frame";
+        return first >= 2 ? registry.nameOf(first - 2L) : "frame";
     }
 
     private static String firstLine(String s) {

@@ -23,7 +23,12 @@ public final class KryoMessageDecoder extends ChannelInboundHandlerAdapter {
     private boolean failed;
 
     public KryoMessageDecoder(CodecLimits limits) {
-        this.codec = new KryoCodec(limits);
+        this(limits, RaftKryoRegistry.REGISTRY);
+    }
+
+    /** A handler for the protocol of {@code registry}. */
+    public KryoMessageDecoder(CodecLimits limits, WireRegistry registry) {
+        this.codec = new KryoCodec(limits, registry);
     }
 
     @Override

@@ -27,8 +27,13 @@ public final class KryoMessageEncoder extends MessageToByteEncoder<Object> {
     private int encodedLength = -1;
 
     public KryoMessageEncoder(CodecLimits limits) {
+        this(limits, RaftKryoRegistry.REGISTRY);
+    }
+
+    /** A handler for the protocol of {@code registry}. */
+    public KryoMessageEncoder(CodecLimits limits, WireRegistry registry) {
         super(Object.class, true);
-        this.codec = new KryoCodec(limits);
+        this.codec = new KryoCodec(limits, registry);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.kontiki.raft.transport.netty;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
@@ -46,9 +45,9 @@ public final class RaftKryoRegistry {
     public static final int APPEND_ENTRIES_RESPONSE_ID = 23;
 
     /** The lowest ID a wire class may take: below it are Kryo's built-in registrations. */
-    static final int MIN_ID = 10;
+    static final int MIN_ID = WireClassResolver.MIN_ID;
     /** The highest ID a wire class may take: IDs up to here take one byte on the wire (ID + 2 < 128). */
-    static final int MAX_ID = 125;
+    static final int MAX_ID = WireClassResolver.MAX_ID;
 
     private static final Map<Class<?>, Integer> IDS = Map.of(
             Handshake.class, HANDSHAKE_ID,
@@ -59,6 +58,9 @@ public final class RaftKryoRegistry {
             RequestVoteResponse.class, REQUEST_VOTE_RESPONSE_ID,
             AppendEntries.class, APPEND_ENTRIES_ID,
             AppendEntriesResponse.class, APPEND_ENTRIES_RESPONSE_ID);
+
+    /** This registry as a {@link WireRegistry}, for {@link KryoCodec} and the Netty handlers. */
+    public static final WireRegistry REGISTRY = WireRegistry.of("RaftKryoRegistry", IDS, RaftKryoRegistry::newKryo);
 
     private RaftKryoRegistry() {
     }
@@ -73,10 +75,7 @@ public final class RaftKryoRegistry {
     public static Kryo newKryo(CodecLimits limits) {
         Objects.requireNonNull(limits, "limits");
         WireClassResolver resolver = new WireClassResolver();
-        Kryo kryo = new Kryo(resolver, null);
-        kryo.setRegistrationRequired(true);
-        kryo.setReferences(false);
-        kryo.setMaxDepth(4); // wire messages do not nest
+        Kryo kryo = resolver.newKryo();
         register(kryo, resolver, Handshake.class, new WireSerializers.HandshakeSerializer(limits));
         register(kryo, resolver, HandshakeReply.class, new WireSerializers.HandshakeReplySerializer(limits));
         register(kryo, resolver, Ping.class, new WireSerializers.PingSerializer());
@@ -109,16 +108,10 @@ public final class RaftKryoRegistry {
 
     /** The simple name of the wire class with this ID, or {@code "unknown class ID n"}. */
     static String nameOf(long id) {
-        for (Map.Entry<Class<?>, Integer> e : IDS.entrySet()) {
-            if (e.getValue() == id) {
-                return e.getKey().getSimpleName();
-            }
-        }
-        return "unknown class ID " + id;
+        return WireRegistry.nameOf(IDS, id);
     }
 
     private static <T> void register(Kryo kryo, WireClassResolver resolver, Class<T> type, Serializer<T> serializer) {
-        Registration registration = kryo.register(type, serializer, IDS.get(type));
-        resolver.allowOnWire(registration);
+        resolver.register(kryo, type, serializer, IDS.get(type));
     }
 }

@@ -40,10 +40,18 @@ public final class WireCodec {
      * in that order, at the end of {@code p}, bound to {@code limits}.
      */
     public static void install(ChannelPipeline p, CodecLimits limits) {
+        install(p, limits, RaftKryoRegistry.REGISTRY);
+    }
+
+    /**
+     * As {@link #install(ChannelPipeline, CodecLimits)}, for the protocol of {@code registry}
+     * (the peer protocol's is {@link RaftKryoRegistry#REGISTRY}).
+     */
+    public static void install(ChannelPipeline p, CodecLimits limits, WireRegistry registry) {
         p.addLast(FRAME_DECODER, newFrameDecoder(limits));
         p.addLast(FRAME_ENCODER, new LengthFieldPrepender(LENGTH_PREFIX_BYTES));
-        p.addLast(MESSAGE_DECODER, new KryoMessageDecoder(limits));
-        p.addLast(MESSAGE_ENCODER, new KryoMessageEncoder(limits));
+        p.addLast(MESSAGE_DECODER, new KryoMessageDecoder(limits, registry));
+        p.addLast(MESSAGE_ENCODER, new KryoMessageEncoder(limits, registry));
     }
 
     /** Adds {@link ProtocolErrorHandler#INSTANCE} at the end of {@code p}: call it last. */
@@ -57,7 +65,7 @@ public final class WireCodec {
      * that a signed reader would see as negative) throws a {@code TooLongFrameException} as soon
      * as the prefix is read, before any of the body is buffered.
      */
-    static LengthFieldBasedFrameDecoder newFrameDecoder(CodecLimits limits) {
+    public static LengthFieldBasedFrameDecoder newFrameDecoder(CodecLimits limits) {
         return new LengthFieldBasedFrameDecoder(limits.maxFrameBytes(), 0, LENGTH_PREFIX_BYTES, 0,
                 LENGTH_PREFIX_BYTES, true);
     }
