@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,19 +177,26 @@ public final class KontikiServer implements KvService, AutoCloseable {
             response.complete(ClientResponse.error(request.requestId(), "bad request: " + e.getMessage()));
             return response;
         }
-        node.proposeAsync(command).whenComplete((r, failure) -> {
-            if (failure != null || r == null) {
-                response.complete(ClientResponse.error(request.requestId(), "proposal failed"));
-            } else if (!r.isLeader()) {
-                response.complete(ClientResponse.notLeader(request.requestId(), r.leaderHint()));
-            } else {
-                track(r, request.requestId(), response);
-            }
-        });
+        // Propose and register the pending write in one task on the Raft loop: registered after
+        // the proposal returns but before the loop can replicate, commit and apply it. (Attaching
+        // to proposeAsync's future from this thread could register too late: the entry could
+        // already be applied, and the write would then wait for its timeout.)
+        try {
+            loop.execute(() -> {
+                ProposeResult r = node.propose(command);
+                if (!r.isLeader()) {
+                    response.complete(ClientResponse.notLeader(request.requestId(), r.leaderHint()));
+                } else {
+                    track(r, request.requestId(), response);
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            response.complete(ClientResponse.error(request.requestId(), "server is shutting down"));
+        }
         return response;
     }
 
-    /** On the Raft loop, right after the proposal was appended: before it can possibly apply. */
+    /** On the Raft loop, right after the proposal was appended: before it can possibly be applied. */
     private void track(ProposeResult r, long requestId, CompletableFuture<ClientResponse> response) {
         Pending mine = new Pending(r.term(), requestId, response);
         Pending previous = pending.put(r.index(), mine);
