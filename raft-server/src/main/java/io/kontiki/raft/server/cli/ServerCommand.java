@@ -40,7 +40,7 @@ final class ServerCommand implements Callable<Integer> {
     String clientHost;
 
     @Option(names = "--client-peers", paramLabel = "ID=HOST:PORT,...",
-            description = "Every member's client address, so that followers can name the leader's (optional).")
+            description = "Every member's client address (optional; recorded in the configuration — clients follow a NOT_LEADER reply by the leader's id and their own --cluster list).")
     String clientPeers;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "This node's data directory.")
