@@ -135,12 +135,6 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
         return scenarioRandom;
     }
 
-    // ---- time and threads ---------------------------------------------------------------------
-
-
-
-
-
     // ---- servers --------------------------------------------------------------------------------
 
     @Override
@@ -234,17 +228,7 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
 
     // ---- network --------------------------------------------------------------------------------
 
-
-
-
-
-
-
-
-
-
     // ---- reporting -----------------------------------------------------------------------------
-
 
     @Override
     public void report(String summaryLine) {
@@ -256,7 +240,6 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
     public String summary() {
         return summary;
     }
-
 
     /** The first failure recorded on any thread, or null. */
     public Throwable failure() {

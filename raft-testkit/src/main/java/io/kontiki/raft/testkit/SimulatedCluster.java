@@ -194,17 +194,7 @@ public final class SimulatedCluster extends NetworkedLabCluster {
 
     // ---- network --------------------------------------------------------------------------------
 
-
-
-
-
-
-
-
-
-
     // ---- reporting -----------------------------------------------------------------------------
-
 
     @Override
     public void report(String summaryLine) {
@@ -217,8 +207,6 @@ public final class SimulatedCluster extends NetworkedLabCluster {
     public String summary() {
         return summary;
     }
-
-
 
     public VirtualScheduler scheduler() {
         return scheduler;

@@ -117,10 +117,6 @@ final class NettyLabCluster implements RealTimeLabCluster {
         return scenarioRandom;
     }
 
-
-
-
-
     @Override
     public synchronized void start(int server) {
         crash(server);
