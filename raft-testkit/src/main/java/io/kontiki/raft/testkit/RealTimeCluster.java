@@ -226,8 +226,6 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
         return traced(server, command, inc.node().propose(command)); // hops onto the node's loop and back
     }
 
-    // ---- network --------------------------------------------------------------------------------
-
     // ---- reporting -----------------------------------------------------------------------------
 
     @Override

@@ -192,8 +192,6 @@ public final class SimulatedCluster extends NetworkedLabCluster {
         return traced(server, command, node.propose(command));
     }
 
-    // ---- network --------------------------------------------------------------------------------
-
     // ---- reporting -----------------------------------------------------------------------------
 
     @Override
