@@ -1,0 +1,178 @@
+package io.kontiki.raft.bench;
+
+import io.kontiki.raft.core.NodeStatus;
+import io.kontiki.raft.transport.netty.EventLoops;
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Failover time with the Raft paper's Figure 16 method, in-process: a stable N-node cluster
+ * under a light write load (one proposal on the leader about every 10 ms); at a uniformly
+ * random point within the heartbeat interval the leader crashes (its RaftNode and its
+ * NettyTransport close at once). Per trial:
+ * <ul>
+ *   <li>{@code detect}: crash → a survivor is leader in a higher term;</li>
+ *   <li>{@code ready}: crash → the first write proposed on the new leader commits.</li>
+ * </ul>
+ * The crashed node then restarts from its own (in-memory) storage and the cluster settles
+ * before the next trial.
+ *
+ * <pre>
+ * java -cp raft-bench/target/benchmarks.jar io.kontiki.raft.bench.FailoverBenchmark \
+ *     --nodes 3 --timeouts 150-300 --trials 50 --loss 0,0.1
+ * </pre>
+ */
+public final class FailoverBenchmark {
+
+    static final String NAME = "failover";
+    private static final long WRITE_PERIOD_MILLIS = 10;
+
+    private FailoverBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchSettings settings;
+        try {
+            settings = BenchSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        BenchReport report = run(settings);
+        report.printTable(System.out);
+        for (Path p : report.write()) {
+            System.out.println("wrote " + p);
+        }
+    }
+
+    public static BenchReport run(BenchSettings s) throws Exception {
+        BenchReport report = new BenchReport(NAME, s);
+        int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
+        EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        try {
+            int seriesNo = 0;
+            for (double loss : s.loss) {
+                for (int n : s.nodes) {
+                    for (long[] t : s.timeouts) {
+                        runSeries(group, s, n, t, loss, s.seed * 1_000_000L + seriesNo * 10_000L, report);
+                        seriesNo++;
+                    }
+                }
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        return report;
+    }
+
+    private static void runSeries(EventLoopGroup group, BenchSettings s, int n, long[] t, double loss, long seed,
+                                  BenchReport report) throws Exception {
+        String tl = BenchSettings.timeoutLabel(t);
+        BenchReport.Series detect = report.series("detect", loss, n, tl);
+        BenchReport.Series ready = report.series("ready", loss, n, tl);
+        Random random = new Random(seed);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (InProcessCluster c = new InProcessCluster(group, n, s.heartbeatTicks(), BenchSettings.electionTicks(t),
+                loss, seed)) {
+            c.startAll();
+            Thread writer = new Thread(() -> writeLoad(c, stop), "bench-writer");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                int retries = 0;
+                for (int trial = 0; trial < s.trials; trial++) {
+                    if (!settle(c, s, t)) {
+                        detect.failures += s.trials - trial;
+                        ready.failures += s.trials - trial;
+                        System.err.printf("%nfailover: the cluster did not settle before trial %d; series abandoned%n",
+                                trial);
+                        break;
+                    }
+                    // A uniformly random point within the heartbeat interval.
+                    long offsetNanos = (long) (random.nextDouble() * s.heartbeatMillis * 1_000_000L);
+                    LockSupport.parkNanos(offsetNanos);
+                    int l = c.leader();
+                    if (l < 0) {
+                        if (++retries > 3 * s.trials) {
+                            detect.failures++;
+                            ready.failures++;
+                        } else {
+                            trial--; // leadership moved during the wait: settle again
+                        }
+                        continue;
+                    }
+                    long term = c.status(l).term();
+                    long crash = System.nanoTime();
+                    c.crash(l);
+                    long deadline = crash + TimeUnit.MILLISECONDS.toNanos(s.trialTimeoutMillis);
+                    if (InProcessCluster.await(() -> c.leaderAbove(term) >= 0, s.trialTimeoutMillis, 200)) {
+                        detect.record(trial, System.nanoTime() - crash);
+                        if (ElectionBenchmark.commitOneWrite(c, deadline)) {
+                            ready.record(trial, System.nanoTime() - crash);
+                        } else {
+                            ready.failures++;
+                        }
+                    } else {
+                        detect.failures++;
+                        ready.failures++;
+                    }
+                    c.start(l); // restart from the crashed node's own storage
+                    ElectionBenchmark.progress(NAME, loss, n, tl, trial + 1, s.trials);
+                }
+            } finally {
+                stop.set(true);
+                writer.join(5_000);
+            }
+        }
+    }
+
+    /**
+     * Waits (bounded) until every node is up, a leader is known to all, every node's commit
+     * index has reached the leader's, then two more heartbeat intervals.
+     */
+    private static boolean settle(InProcessCluster c, BenchSettings s, long[] t) {
+        long timeout = Math.max(s.trialTimeoutMillis, 20 * t[1]);
+        boolean ok = InProcessCluster.await(() -> {
+            int l = c.leader();
+            if (l < 0) {
+                return false;
+            }
+            NodeStatus ls = c.status(l);
+            for (int i = 0; i < c.size(); i++) {
+                if (!c.isUp(i)) {
+                    return false;
+                }
+                NodeStatus st = c.status(i);
+                if (st.term() != ls.term() || st.leaderId() != ls.id() || st.commitIndex() < ls.commitIndex() - 2) {
+                    return false;
+                }
+            }
+            return true;
+        }, timeout, 1000);
+        if (ok) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * s.heartbeatMillis));
+        }
+        return ok && c.leader() >= 0;
+    }
+
+    /** A light client load: one proposal on the current leader about every 10 ms, until stopped. */
+    private static void writeLoad(InProcessCluster c, AtomicBoolean stop) {
+        byte[] payload = new byte[16];
+        while (!stop.get()) {
+            try {
+                int l = c.leader();
+                if (l >= 0) {
+                    c.node(l).proposeAsync(payload);
+                }
+            } catch (RuntimeException e) {
+                // a node being replaced: skip this write
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_PERIOD_MILLIS));
+        }
+    }
+}
