@@ -244,4 +244,27 @@ final class BenchReport {
             sb.append('"');
         }
     }
+
+    /** What a benchmark's {@code run} is. */
+    @FunctionalInterface
+    interface Run {
+        BenchReport run(BenchSettings settings) throws Exception;
+    }
+
+    /** A benchmark's main: parse the flags (exit 2 with the message if bad), run, print the table, write the files. */
+    static void runMain(String[] args, Run run) throws Exception {
+        BenchSettings settings;
+        try {
+            settings = BenchSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        BenchReport report = run.run(settings);
+        report.printTable(System.out);
+        for (java.nio.file.Path p : report.write()) {
+            System.out.println("wrote " + p);
+        }
+    }
 }

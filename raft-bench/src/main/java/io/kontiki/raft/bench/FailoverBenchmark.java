@@ -3,7 +3,6 @@ package io.kontiki.raft.bench;
 import io.kontiki.raft.core.NodeStatus;
 import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,19 +34,7 @@ public final class FailoverBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchSettings settings;
-        try {
-            settings = BenchSettings.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        BenchReport report = run(settings);
-        report.printTable(System.out);
-        for (Path p : report.write()) {
-            System.out.println("wrote " + p);
-        }
+        BenchReport.runMain(args, FailoverBenchmark::run);
     }
 
     public static BenchReport run(BenchSettings s) throws Exception {

@@ -38,9 +38,7 @@ import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -437,7 +435,7 @@ public final class HeartbeatThroughputBenchmark {
         KontikiPump(EventLoop loopA, EventLoop loopB, int inflight, boolean withCore) throws Exception {
             super(inflight);
             this.loopA = loopA;
-            InetSocketAddress[] addr = freeLoopbackAddresses(2);
+            InetSocketAddress[] addr = InProcessCluster.freeLoopbackAddresses(2);
             transportB = NettyTransport.builder(CLUSTER, BenchMessages.FOLLOWER).listen(addr[1])
                     .peer(BenchMessages.LEADER, addr[0]).eventLoop(loopB).reconnectBackoff(10, 200).build();
             transportA = NettyTransport.builder(CLUSTER, BenchMessages.LEADER).listen(addr[0])
@@ -566,7 +564,7 @@ public final class HeartbeatThroughputBenchmark {
             this.loopA = loopA;
             this.bodyBytes = bodyBytes;
             this.twoConnections = twoConnections;
-            InetSocketAddress[] address = freeLoopbackAddresses(2);
+            InetSocketAddress[] address = InProcessCluster.freeLoopbackAddresses(2);
             RawPump self = this;
             Channel[] reply = new Channel[1];
             serverB = listen(loopB, address[1], epoll, twoConnections ? new ForwardHandler(() -> reply[0])
@@ -894,25 +892,6 @@ public final class HeartbeatThroughputBenchmark {
         }
     }
 
-    /** Loopback addresses with ports that were free a moment ago (a race another process may win: retried). */
-    private static InetSocketAddress[] freeLoopbackAddresses(int n) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            InetSocketAddress[] out = new InetSocketAddress[n];
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0, 1, loopback);
-                out[i] = new InetSocketAddress(loopback, sockets[i].getLocalPort());
-            }
-            return out;
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-    }
 
     @FunctionalInterface
     private interface Setup<T> {
