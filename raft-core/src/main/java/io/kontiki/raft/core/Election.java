@@ -30,8 +30,26 @@ final class Election {
             return;
         }
         for (int peer : core.peers) {
-            core.send(new RequestVote(core.id, peer, core.term, core.log.lastIndex(), core.log.lastTerm()));
+            requestVote(peer);
         }
+    }
+
+    /**
+     * Candidate only: asks again every peer that has not answered in this term ("servers retry
+     * RPCs if they do not receive a response in a timely manner", §5.1). A lost request or
+     * answer then costs a heartbeat interval instead of a whole new election timeout and term;
+     * a repeated request is harmless, since a vote already granted is granted again.
+     */
+    void retryVoteRequests() {
+        for (int peer : core.peers) {
+            if (!votes.containsKey(peer)) {
+                requestVote(peer);
+            }
+        }
+    }
+
+    private void requestVote(int peer) {
+        core.send(new RequestVote(core.id, peer, core.term, core.log.lastIndex(), core.log.lastTerm()));
     }
 
     /**

@@ -114,7 +114,10 @@ public final class RaftCore {
         }
     }
 
-    /** Advances time by one tick: election timeout for followers and candidates, heartbeats for leaders. */
+    /**
+     * Advances time by one tick: election timeout for followers and candidates, heartbeats for
+     * leaders, and a candidate's retry of unanswered vote requests every heartbeat interval.
+     */
     public void tick() {
         tickCount++;
         if (role == Role.LEADER) {
@@ -124,6 +127,8 @@ public final class RaftCore {
             }
         } else if (++electionElapsed >= randomizedElectionTimeout) {
             election.campaign("election timeout after " + electionElapsed + " ticks");
+        } else if (role == Role.CANDIDATE && electionElapsed % config.heartbeatTicks() == 0) {
+            election.retryVoteRequests();
         }
     }
 

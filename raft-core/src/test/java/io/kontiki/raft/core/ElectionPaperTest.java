@@ -118,6 +118,34 @@ class ElectionPaperTest {
     }
 
     @Test
+    void aCandidateAsksAgainEveryHeartbeatIntervalOnlyThePeersThatHaveNotAnswered() {
+        RaftConfig config = RaftConfig.lab(1, List.of(1, 2, 3, 4, 5));
+        HandCluster c = HandCluster.of(config, SEED, Map.of());
+        RaftCore core = c.core(1);
+        while (core.role() != Role.CANDIDATE) {
+            core.tick();
+        }
+        core.advance(core.ready()); // the first round of RequestVotes, all lost
+        core.step(new RequestVoteResponse(2, 1, 1, false));
+        core.step(new RequestVoteResponse(3, 1, 1, true));
+        core.advance(core.ready());
+
+        for (int t = 1; t < config.heartbeatTicks(); t++) {
+            core.tick();
+            assertFalse(core.hasReady(), "no retry before a heartbeat interval (tick " + t + ")");
+        }
+        core.tick();
+        Ready retry = core.ready();
+        assertEquals(List.of(new RequestVote(1, 4, 1, 0, 0), new RequestVote(1, 5, 1, 0, 0)), retry.messages(),
+                "only the silent peers are asked again, in the same term");
+        assertEquals(1, core.term());
+        core.advance(retry);
+
+        core.step(new RequestVoteResponse(5, 1, 1, true));
+        assertEquals(Role.LEADER, core.role(), "a retried request's vote completes the majority");
+    }
+
+    @Test
     void aCandidateBecomesLeaderOnAMajorityOfVotes() {
         HandCluster c = HandCluster.of(RaftConfig.lab(1, List.of(1, 2, 3, 4, 5)), SEED, Map.of());
         RaftCore core = c.core(1);
