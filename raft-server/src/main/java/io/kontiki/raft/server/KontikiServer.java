@@ -18,6 +18,7 @@ import io.kontiki.raft.server.kv.KvResult;
 import io.kontiki.raft.server.kv.KvStateMachine;
 import io.kontiki.raft.server.storage.DurableStorage;
 import io.kontiki.raft.transport.netty.EventLoops;
+import io.kontiki.raft.transport.netty.FaultInjector;
 import io.kontiki.raft.transport.netty.NettyTransport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -76,7 +77,7 @@ public final class KontikiServer implements KvService, AutoCloseable {
     private record Pending(long term, long requestId, CompletableFuture<ClientResponse> future) {
     }
 
-    private KontikiServer(ServerConfig config, List<AutoCloseable> opened) {
+    private KontikiServer(ServerConfig config, long faultSeed, List<AutoCloseable> opened) {
         this.config = config;
         this.storage = DurableStorage.open(config.dataDir(), config.clusterId(), config.nodeId(),
                 DurableStorage.Options.defaults().withFsync(config.fsync()));
@@ -102,6 +103,7 @@ public final class KontikiServer implements KvService, AutoCloseable {
                 // Reconnect well within an election timeout, or a restarted peer hears no
                 // leader, campaigns, and (without pre-vote) deposes it.
                 .reconnectBackoff(Math.max(10, config.tickMillis()), Math.max(20, config.electionMillis() / 2))
+                .faultSeed(faultSeed)
                 .build();
         opened.add(transport);
         RaftConfig raftConfig = RaftConfig.builder(config.nodeId(), List.copyOf(config.peers().keySet()))
@@ -138,9 +140,17 @@ public final class KontikiServer implements KvService, AutoCloseable {
      * configuration is unusable; nothing is left running then.
      */
     public static KontikiServer start(ServerConfig config) {
+        return start(config, 1);
+    }
+
+    /**
+     * Starts a server whose transport's {@link #faults() fault injector} draws from
+     * {@code faultSeed}. The injector starts with no fault configured.
+     */
+    public static KontikiServer start(ServerConfig config, long faultSeed) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            return new KontikiServer(config, opened);
+            return new KontikiServer(config, faultSeed, opened);
         } catch (Throwable e) { // Netty can throw a checked IOException undeclared
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -159,6 +169,14 @@ public final class KontikiServer implements KvService, AutoCloseable {
 
     public NodeStatus nodeStatus() {
         return node.status();
+    }
+
+    /**
+     * The peer transport's fault injector (drop, delay, cut on outbound links): for benchmarks
+     * and tests only. Off unless configured; may be changed from any thread.
+     */
+    public FaultInjector faults() {
+        return transport.faults();
     }
 
     // ---- KvService ------------------------------------------------------------------------

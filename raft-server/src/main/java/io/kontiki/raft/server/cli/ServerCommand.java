@@ -7,10 +7,13 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run one Kontiki node in the foreground (SIGTERM or Ctrl-C stops it gracefully).")
 final class ServerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A properties file with the same keys as the flags (id, peers, client-port, data-dir, ...); flags win.")
@@ -62,19 +67,39 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "Do not fsync (benchmarks only: acknowledged writes can be lost).")
     boolean noFsync;
 
+    @Option(names = "--inject-loss", paramLabel = "P",
+            description = "Benchmarks/testing only: drop each outbound peer message with probability P, 0 <= P < 1.")
+    Double injectLoss;
+
+    @Option(names = "--inject-delay-ms", paramLabel = "D",
+            description = "Benchmarks/testing only: delay each outbound Raft request (AppendEntries, RequestVote) "
+                    + "uniformly in [0, D] ms; responses are not delayed.")
+    Long injectDelayMillis;
+
+    @Option(names = "--inject-cut-to", paramLabel = "ID,...",
+            description = "Benchmarks/testing only: cut the outbound link from this node to these peers (one-way).")
+    String injectCutTo;
+
+    @Option(names = "--inject-seed", paramLabel = "N",
+            description = "Benchmarks/testing only: the seed of the injected faults (default: random, logged).")
+    Long injectSeed;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
+        FaultFlags faults;
         try {
-            config = toConfig(loadProperties(configFile));
+            Properties file = loadProperties(configFile);
+            config = toConfig(file);
+            faults = toFaults(file, config);
         } catch (IllegalArgumentException badValue) {
             // A flag or config value that parses but makes no sense is a usage error (exit 2).
             throw new ParameterException(spec.commandLine(), badValue.getMessage(), badValue);
         }
-        KontikiServer server = KontikiServer.start(config);
+        KontikiServer server = start(config, faults);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -109,6 +134,33 @@ final class ServerCommand implements Callable<Integer> {
                 heartbeatMillis != null ? heartbeatMillis : longProp(file, "heartbeat-ms", 50),
                 electionMillis != null ? electionMillis : longProp(file, "election-ms", 150),
                 !(noFsync || Boolean.parseBoolean(file.getProperty("no-fsync", "false"))));
+    }
+
+    /** The {@code --inject-*} flags (or {@code inject-*} keys of the file); flags win. */
+    FaultFlags toFaults(Properties file, ServerConfig config) {
+        String cuts = injectCutTo != null ? injectCutTo : file.getProperty("inject-cut-to");
+        long seed = injectSeed != null ? injectSeed
+                : file.getProperty("inject-seed") != null ? longProp(file, "inject-seed", 0)
+                : new SecureRandom().nextLong();
+        return new FaultFlags(
+                injectLoss != null ? injectLoss : doubleProp(file, "inject-loss", 0),
+                injectDelayMillis != null ? injectDelayMillis : longProp(file, "inject-delay-ms", 0),
+                FaultFlags.parseCutTo(cuts, config.nodeId(), config.peers().keySet()),
+                seed);
+    }
+
+    /**
+     * Starts the server, then installs the injected faults on its transport (messages sent in
+     * the few milliseconds before that are not faulted) and says so with one WARN line.
+     */
+    static KontikiServer start(ServerConfig config, FaultFlags faults) {
+        KontikiServer server = KontikiServer.start(config, faults.seed());
+        if (faults.any()) {
+            faults.applyTo(server.faults());
+            LOG.warn("node {}: fault injection is ON: {}; for benchmarks/testing only", config.nodeId(),
+                    faults.describe());
+        }
+        return server;
     }
 
     private static Properties loadProperties(Path file) throws IOException {
@@ -146,6 +198,18 @@ final class ServerCommand implements Callable<Integer> {
         }
         try {
             return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    private static double doubleProp(Properties p, String key, double dflt) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
         }
