@@ -54,14 +54,16 @@ final class Election {
 
     /**
      * Grants the vote if none was cast for another candidate in this term and the candidate's
-     * log is at least as up-to-date (§5.4.1). A granted vote resets the election timer; the
-     * answer leaves only after the vote is persisted (the driver's persist-then-send).
+     * log is at least as up-to-date (§5.4.1). Casting the vote resets the election timer; a
+     * repeated request (a candidate's retry) is granted again without a reset, or a candidate
+     * that can send but not hear would keep every timer from running out. The answer leaves
+     * only after the vote is persisted (the driver's persist-then-send).
      */
     void onRequestVote(RequestVote m) {
         boolean free = core.votedFor == RaftConfig.NO_NODE || core.votedFor == m.from();
         boolean granted = free && core.role != Role.LEADER
                 && core.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
-        if (granted) {
+        if (granted && core.votedFor != m.from()) {
             core.votedFor = m.from();
             core.resetElectionTimer();
         }

@@ -305,6 +305,30 @@ class ElectionPaperTest {
     }
 
     /**
+     * A candidate retries its RequestVote every heartbeat interval. If it can send but not hear
+     * (a one-way cut), a reset on every repeated grant would keep the voters from ever timing
+     * out: only casting the vote resets the timer; a repeat is granted again without a reset.
+     */
+    @Test
+    void aRepeatedVoteRequestIsGrantedAgainWithoutRestartingTheElectionTimer() {
+        HandCluster c = HandCluster.lab(3, SEED);
+        RaftCore core = c.core(1);
+        int e = core.config().electionTicks();
+        RequestVote request = new RequestVote(2, 1, 1, 0, 0);
+        assertTrue(answer(c.stepAndFlush(request)).granted());
+        int ticks = 0;
+        while (core.role() == Role.FOLLOWER && ticks < 4 * e) {
+            core.tick();
+            ticks++;
+            if (ticks % core.config().heartbeatTicks() == 0 && core.role() == Role.FOLLOWER) {
+                assertTrue(answer(c.stepAndFlush(request)).granted(), "the repeat is granted again");
+            }
+        }
+        assertEquals(Role.CANDIDATE, core.role(), "repeated requests kept the voter from campaigning");
+        assertTrue(ticks < 2 * e, "campaigned after " + ticks + " ticks, past the timeout set by the first grant");
+    }
+
+    /**
      * Figure 2 resets the election timer only on a granted vote or on hearing the current
      * leader. A higher-term vote request from a candidate with a stale log must not reset it,
      * or such candidates (which can never win) keep an up-to-date node from ever campaigning.
