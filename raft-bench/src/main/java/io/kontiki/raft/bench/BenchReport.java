@@ -1,42 +1,60 @@
 package io.kontiki.raft.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
  * Samples per series (an HdrHistogram in microseconds plus the raw values), a console table of
  * p50/p90/p99/p99.9/max in ms, and the result files: {@code <bench>-summary.json}, one
- * {@code .hgrm} per series and {@code <bench>-samples.csv}; each records the machine, the full
- * configuration and the seed.
+ * {@code .hgrm} per series, {@code <bench>-samples.csv} and, unless {@code --no-plot}, one CDF
+ * plot per metric ({@link CdfPlot}); each records the machine, the full configuration and the seed.
+ *
+ * <p>A series may also carry scalar figures ({@link Series#extras}, e.g. counts and rates of a
+ * run of fixed duration): they go into the series' JSON object, a second console table and
+ * {@code <bench>-series.csv}, one row per series.
  */
 final class BenchReport {
 
-    /** One series: a metric at one loss level × node count × timeouts. */
+    /** JSON for the summary (pretty) and the one-line headers of the other files. */
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One series: a metric at one loss level × node count × timeouts × delay jitter × one-way cuts. */
     static final class Series {
         final String metric;
         final double loss;
         final int nodes;
         final String timeouts;
+        final long delayMillis;
+        final int oneWay;
         final Histogram histogram = new Histogram(600_000_000L, 3); // µs, up to 10 minutes
         final List<Long> samplesMicros = new ArrayList<>();
         final List<Integer> sampleTrials = new ArrayList<>();
+        /** Scalar figures of the series by name, in table order: numbers or strings. */
+        final Map<String, Object> extras = new LinkedHashMap<>();
         int failures;
 
-        Series(String metric, double loss, int nodes, String timeouts) {
+        Series(String metric, double loss, int nodes, String timeouts, long delayMillis, int oneWay) {
             this.metric = metric;
             this.loss = loss;
             this.nodes = nodes;
             this.timeouts = timeouts;
+            this.delayMillis = delayMillis;
+            this.oneWay = oneWay;
         }
 
         void record(int trial, long nanos) {
@@ -46,8 +64,17 @@ final class BenchReport {
             sampleTrials.add(trial);
         }
 
+        /** {@code detect_loss0.1_n3_t150-300}, then {@code _d5} and {@code _ow1} when not zero. */
         String name() {
-            return metric + "_loss" + loss + "_n" + nodes + "_t" + timeouts;
+            return metric + "_loss" + loss + "_n" + nodes + "_t" + timeouts + (delayMillis > 0 ? "_d" + delayMillis : "")
+                    + (oneWay > 0 ? "_ow" + oneWay : "");
+        }
+
+        /** The sweep point for people: {@code loss 10% n=3 150-300}, then delay and one-way cuts when not zero. */
+        String label() {
+            String percent = BigDecimal.valueOf(loss * 100).stripTrailingZeros().toPlainString();
+            return "loss " + percent + "% n=" + nodes + " " + timeouts + (delayMillis > 0 ? " delay 0-" + delayMillis + "ms" : "")
+                    + (oneWay > 0 ? " 1-way " + oneWay : "");
         }
 
         double ms(double percentile) {
@@ -56,6 +83,10 @@ final class BenchReport {
 
         double maxMs() {
             return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMaxValue() / 1000.0;
+        }
+
+        double meanMs() {
+            return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMean() / 1000.0;
         }
     }
 
@@ -70,12 +101,18 @@ final class BenchReport {
     }
 
     Series series(String metric, double loss, int nodes, String timeouts) {
+        return series(metric, loss, nodes, timeouts, 0, 0);
+    }
+
+    /** The series of {@code metric} at this sweep point, created on first use. */
+    Series series(String metric, double loss, int nodes, String timeouts, long delayMillis, int oneWay) {
         for (Series s : series) {
-            if (s.metric.equals(metric) && s.loss == loss && s.nodes == nodes && s.timeouts.equals(timeouts)) {
+            if (s.metric.equals(metric) && s.loss == loss && s.nodes == nodes && s.timeouts.equals(timeouts)
+                    && s.delayMillis == delayMillis && s.oneWay == oneWay) {
                 return s;
             }
         }
-        Series s = new Series(metric, loss, nodes, timeouts);
+        Series s = new Series(metric, loss, nodes, timeouts, delayMillis, oneWay);
         series.add(s);
         return s;
     }
@@ -84,7 +121,18 @@ final class BenchReport {
         return series;
     }
 
-    Map<String, Object> machine() {
+    /** The metrics, in the order their first series was created. */
+    List<String> metrics() {
+        LinkedHashSet<String> m = new LinkedHashSet<>();
+        series.forEach(s -> m.add(s.metric));
+        return List.copyOf(m);
+    }
+
+    String benchmark() {
+        return benchmark;
+    }
+
+    static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
@@ -95,29 +143,70 @@ final class BenchReport {
     }
 
     void printTable(PrintStream out) {
-        out.printf("%n%s (in-process, heartbeat %d ms, seed %d, %d cores, %s)%n", benchmark, settings.heartbeatMillis,
-                settings.seed, Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"));
-        out.printf("%-8s %6s %5s %10s %7s %4s %9s %9s %9s %9s %9s%n", "metric", "loss", "nodes", "timeouts",
-                "trials", "fail", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms");
+        out.printf("%n%s (%s, heartbeat %d ms, seed %d, %d cores, %s)%n", benchmark, settings.mode,
+                settings.heartbeatMillis, settings.seed, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.runtime.version"));
+        out.printf("%-8s %6s %5s %10s %5s %5s %7s %4s %9s %9s %9s %9s %9s%n", "metric", "loss", "nodes", "timeouts",
+                "delay", "1-way", "trials", "fail", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms");
         for (Series s : series) {
-            out.printf("%-8s %6.3f %5d %10s %7d %4d %9.1f %9.1f %9.1f %9.1f %9.1f%n", s.metric, s.loss, s.nodes,
-                    s.timeouts, s.histogram.getTotalCount(), s.failures, s.ms(50), s.ms(90), s.ms(99), s.ms(99.9),
-                    s.maxMs());
+            out.printf("%-8s %6.3f %5d %10s %5d %5d %7d %4d %9.1f %9.1f %9.1f %9.1f %9.1f%n", s.metric, s.loss,
+                    s.nodes, s.timeouts, s.delayMillis, s.oneWay, s.histogram.getTotalCount(), s.failures, s.ms(50),
+                    s.ms(90), s.ms(99), s.ms(99.9), s.maxMs());
+        }
+        printExtras(out);
+    }
+
+    /** The series that carry extras, with their extras as columns, then p50/p99/max of their histogram. */
+    private void printExtras(PrintStream out) {
+        List<String> keys = extraKeys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        out.println();
+        StringBuilder head = new StringBuilder(String.format("%-8s %6s %5s %10s %5s %5s", "metric", "loss", "nodes",
+                "timeouts", "delay", "1-way"));
+        for (String k : keys) {
+            head.append(' ').append(pad(k));
+        }
+        out.println(head.append(String.format(" %9s %9s %9s", "p50 ms", "p99 ms", "max ms")));
+        for (Series s : series) {
+            if (s.extras.isEmpty()) {
+                continue;
+            }
+            StringBuilder row = new StringBuilder(String.format("%-8s %6.3f %5d %10s %5d %5d", s.metric, s.loss,
+                    s.nodes, s.timeouts, s.delayMillis, s.oneWay));
+            for (String k : keys) {
+                Object v = s.extras.get(k);
+                String text = v == null ? "" : v instanceof Double d ? String.format("%.4f", d) : v.toString();
+                row.append(' ').append(String.format("%" + Math.max(9, k.length()) + "s", text));
+            }
+            out.println(row.append(String.format(" %9.1f %9.1f %9.1f", s.ms(50), s.ms(99), s.maxMs())));
         }
     }
 
-    /** Writes the JSON summary, the .hgrm files and the CSV into the output directory; returns their paths. */
+    private static String pad(String key) {
+        return String.format("%" + Math.max(9, key.length()) + "s", key);
+    }
+
+    /** The names of every series' extras, in the order they first appear. */
+    private List<String> extraKeys() {
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        series.forEach(s -> keys.addAll(s.extras.keySet()));
+        return List.copyOf(keys);
+    }
+
+    /** Writes the .hgrm files, the CSV, the plots and the JSON summary into the output directory; returns their paths. */
     List<Path> write() throws IOException {
         Path dir = settings.out;
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Map<String, Object> config = settings.describe(benchmark);
         Map<String, Object> machine = machine();
-        String header = "machine " + Json.write(machine) + " config " + Json.write(config) + " seed "
-                + settings.seed + " started " + started;
+        String header = "machine " + oneLine(machine) + " config " + oneLine(config) + " seed " + settings.seed
+                + " started " + started;
 
         for (Series s : series) {
-            Path p = dir.resolve(benchmark + "_" + s.name() + ".hgrm");
+            Path p = dir.resolve(hgrmName(s));
             try (PrintStream ps = new PrintStream(Files.newOutputStream(p), false, StandardCharsets.UTF_8)) {
                 ps.println("# " + benchmark + " series " + s.name() + " (values in ms)");
                 ps.println("# " + header);
@@ -125,20 +214,12 @@ final class BenchReport {
             }
             files.add(p);
         }
-
-        Path csv = dir.resolve(benchmark + "-samples.csv");
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
-            w.println("# " + header);
-            w.println("benchmark,metric,loss,nodes,timeouts,heartbeat_ms,seed,trial,millis");
-            for (Series s : series) {
-                for (int i = 0; i < s.samplesMicros.size(); i++) {
-                    w.printf("%s,%s,%s,%d,%s,%d,%d,%d,%.3f%n", benchmark, s.metric, s.loss, s.nodes, s.timeouts,
-                            settings.heartbeatMillis, settings.seed, s.sampleTrials.get(i),
-                            s.samplesMicros.get(i) / 1000.0);
-                }
-            }
+        files.add(writeCsv(dir.resolve(benchmark + "-samples.csv"), header));
+        if (!extraKeys().isEmpty()) {
+            files.add(writeSeriesCsv(dir.resolve(benchmark + "-series.csv"), header));
         }
-        files.add(csv);
+        List<Path> plots = settings.noPlot ? List.of() : CdfPlot.write(this, dir);
+        files.addAll(plots);
 
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("benchmark", benchmark);
@@ -147,102 +228,93 @@ final class BenchReport {
         root.put("machine", machine);
         root.put("config", config);
         root.put("seed", settings.seed);
-        List<Object> out = new ArrayList<>();
-        for (Series s : series) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("series", s.name());
-            m.put("metric", s.metric);
-            m.put("loss", s.loss);
-            m.put("nodes", s.nodes);
-            m.put("timeouts", s.timeouts);
-            m.put("count", s.histogram.getTotalCount());
-            m.put("failures", s.failures);
-            m.put("p50Ms", s.ms(50));
-            m.put("p90Ms", s.ms(90));
-            m.put("p99Ms", s.ms(99));
-            m.put("p999Ms", s.ms(99.9));
-            m.put("maxMs", s.maxMs());
-            m.put("meanMs", s.histogram.getTotalCount() == 0 ? Double.NaN : s.histogram.getMean() / 1000.0);
-            m.put("hgrm", benchmark + "_" + s.name() + ".hgrm");
-            out.add(m);
-        }
-        root.put("series", out);
+        root.put("series", series.stream().map(this::summary).toList());
+        root.put("plots", plots.stream().map(p -> p.getFileName().toString()).toList());
         Path json = dir.resolve(benchmark + "-summary.json");
-        Files.writeString(json, Json.write(root) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
         files.add(json);
         return files;
     }
 
-    /** A tiny JSON writer: maps, lists, strings, numbers, booleans, null. */
-    static final class Json {
-        private Json() {
-        }
-
-        static String write(Object o) {
-            StringBuilder sb = new StringBuilder();
-            write(sb, o);
-            return sb.toString();
-        }
-
-        private static void write(StringBuilder sb, Object o) {
-            if (o == null) {
-                sb.append("null");
-            } else if (o instanceof Map<?, ?> m) {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    string(sb, String.valueOf(e.getKey()));
-                    sb.append(':');
-                    write(sb, e.getValue());
-                }
-                sb.append('}');
-            } else if (o instanceof Iterable<?> l) {
-                sb.append('[');
-                boolean first = true;
-                for (Object v : l) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    write(sb, v);
-                }
-                sb.append(']');
-            } else if (o instanceof Double d) {
-                sb.append(d.isNaN() || d.isInfinite() ? "null" : d.toString());
-            } else if (o instanceof Float f) {
-                write(sb, f.doubleValue());
-            } else if (o instanceof Number || o instanceof Boolean) {
-                sb.append(o);
-            } else {
-                string(sb, o.toString());
-            }
-        }
-
-        private static void string(StringBuilder sb, String s) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
+    private Path writeCsv(Path csv, String header) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
+            w.println("# " + header);
+            w.println("benchmark,metric,loss,nodes,timeouts,delay_ms,one_way,heartbeat_ms,seed,trial,millis");
+            for (Series s : series) {
+                for (int i = 0; i < s.samplesMicros.size(); i++) {
+                    w.printf("%s,%s,%s,%d,%s,%d,%d,%d,%d,%d,%.3f%n", benchmark, s.metric, s.loss, s.nodes, s.timeouts,
+                            s.delayMillis, s.oneWay, settings.heartbeatMillis, settings.seed, s.sampleTrials.get(i),
+                            s.samplesMicros.get(i) / 1000.0);
                 }
             }
-            sb.append('"');
         }
+        return csv;
+    }
+
+    /** One row per series: the sweep point, the histogram's count and p50/p99/max, then the extras. */
+    private Path writeSeriesCsv(Path csv, String header) throws IOException {
+        List<String> keys = extraKeys();
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
+            w.println("# " + header);
+            w.println("benchmark,metric,loss,nodes,timeouts,delay_ms,one_way,heartbeat_ms,seed,count,p50_ms,p99_ms,max_ms,"
+                    + String.join(",", keys));
+            for (Series s : series) {
+                StringBuilder row = new StringBuilder(String.format("%s,%s,%s,%d,%s,%d,%d,%d,%d,%d,%s,%s,%s", benchmark,
+                        s.metric, s.loss, s.nodes, s.timeouts, s.delayMillis, s.oneWay, settings.heartbeatMillis,
+                        settings.seed, s.histogram.getTotalCount(), csvNumber(s.ms(50)), csvNumber(s.ms(99)),
+                        csvNumber(s.maxMs())));
+                for (String k : keys) {
+                    Object v = s.extras.get(k);
+                    row.append(',').append(v instanceof Double d ? csvNumber(d) : v == null ? "" : v.toString());
+                }
+                w.println(row);
+            }
+        }
+        return csv;
+    }
+
+    /** Empty for NaN; otherwise the shortest exact decimal. */
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : "";
+    }
+
+    private Map<String, Object> summary(Series s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("series", s.name());
+        m.put("metric", s.metric);
+        m.put("loss", s.loss);
+        m.put("nodes", s.nodes);
+        m.put("timeouts", s.timeouts);
+        m.put("delayMillis", s.delayMillis);
+        m.put("oneWay", s.oneWay);
+        m.put("count", s.histogram.getTotalCount());
+        m.put("failures", s.failures);
+        m.put("p50Ms", finite(s.ms(50)));
+        m.put("p90Ms", finite(s.ms(90)));
+        m.put("p99Ms", finite(s.ms(99)));
+        m.put("p999Ms", finite(s.ms(99.9)));
+        m.put("maxMs", finite(s.maxMs()));
+        m.put("meanMs", finite(s.meanMs()));
+        m.put("hgrm", hgrmName(s));
+        if (!s.extras.isEmpty()) {
+            Map<String, Object> extras = new LinkedHashMap<>();
+            s.extras.forEach((k, v) -> extras.put(k, v instanceof Double d ? finite(d) : v));
+            m.put("extras", extras);
+        }
+        return m;
+    }
+
+    private String hgrmName(Series s) {
+        return benchmark + "_" + s.name() + ".hgrm";
+    }
+
+    /** JSON has no NaN: an empty series' percentiles are null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String oneLine(Object value) throws JsonProcessingException {
+        return JSON.writeValueAsString(value);
     }
 
     /** What a benchmark's {@code run} is. */
@@ -251,11 +323,25 @@ final class BenchReport {
         BenchReport run(BenchSettings settings) throws Exception;
     }
 
-    /** A benchmark's main: parse the flags (exit 2 with the message if bad), run, print the table, write the files. */
-    static void runMain(String[] args, Run run) throws Exception {
+    /**
+     * A benchmark's main: parse the flags and apply the benchmark's own {@code check} (exit 2 with
+     * the one-line message if bad; {@code --help} prints the flags), run, print the table, write
+     * the files.
+     */
+    static void runMain(String[] args, Consumer<BenchSettings> check, Run run) throws Exception {
+        runMain(args, BenchSettings.IN_PROCESS, check, run);
+    }
+
+    /** As above, with {@code defaultMode} when {@code --mode} is not given. */
+    static void runMain(String[] args, String defaultMode, Consumer<BenchSettings> check, Run run) throws Exception {
         BenchSettings settings;
         try {
-            settings = BenchSettings.parse(args);
+            settings = BenchSettings.parse(args, defaultMode);
+            if (settings.help) {
+                System.out.print(BenchSettings.usage());
+                return;
+            }
+            check.accept(settings);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -263,7 +349,7 @@ final class BenchReport {
         }
         BenchReport report = run.run(settings);
         report.printTable(System.out);
-        for (java.nio.file.Path p : report.write()) {
+        for (Path p : report.write()) {
             System.out.println("wrote " + p);
         }
     }

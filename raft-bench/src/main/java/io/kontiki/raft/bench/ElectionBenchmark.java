@@ -3,17 +3,19 @@ package io.kontiki.raft.bench;
 import io.kontiki.raft.core.ProposeResult;
 import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Cold start of an N-node in-process cluster (RaftNodes on NettyTransports over 127.0.0.1, one
  * shared event-loop group, InMemoryStorage): per trial, the time until a leader is elected
  * ({@code elect}) and until a first write proposed on it commits ({@code write}), both measured
- * from the moment the nodes start.
+ * from the moment the nodes start. Faults (loss, delay jitter, one-way cuts) are set on every
+ * link before the nodes start.
  *
  * <pre>
  * java -cp raft-bench/target/benchmarks.jar io.kontiki.raft.bench.ElectionBenchmark \
- *     --nodes 3,5 --timeouts 150-300 --trials 50 --loss 0,0.1 --seed 1 --out bench-results
+ *     --nodes 3,5 --timeouts 150-300 --trials 50 --loss 0,0.1 --delay 0,5 --one-way 0,1 --seed 1 --out bench-results
  * </pre>
  */
 public final class ElectionBenchmark {
@@ -24,41 +26,47 @@ public final class ElectionBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchReport.runMain(args, ElectionBenchmark::run);
+        BenchReport.runMain(args, ElectionBenchmark::check, ElectionBenchmark::run);
+    }
+
+    /** The checks beyond the shared flags': this benchmark runs in-process only. */
+    static void check(BenchSettings s) {
+        if (!s.mode.equals(BenchSettings.IN_PROCESS)) {
+            throw new IllegalArgumentException("the election benchmark runs --mode in-process only, got --mode " + s.mode);
+        }
     }
 
     public static BenchReport run(BenchSettings s) throws Exception {
+        check(s);
         BenchReport report = new BenchReport(NAME, s);
         int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
         EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        ProgressBar progress = new ProgressBar(NAME, s.totalTrials());
         try {
-            int seriesNo = 0;
-            for (double loss : s.loss) {
-                for (int n : s.nodes) {
-                    for (long[] t : s.timeouts) {
-                        String tl = BenchSettings.timeoutLabel(t);
-                        BenchReport.Series elect = report.series("elect", loss, n, tl);
-                        BenchReport.Series write = report.series("write", loss, n, tl);
-                        for (int trial = 0; trial < s.trials; trial++) {
-                            long trialSeed = s.seed * 1_000_000L + seriesNo * 10_000L + trial;
-                            trial(group, s, n, t, loss, trialSeed, trial, elect, write);
-                            progress(NAME, loss, n, tl, trial + 1, s.trials);
-                        }
-                        seriesNo++;
-                    }
+            for (BenchSettings.Point p : s.sweep()) {
+                BenchReport.Series elect = report.series("elect", p.loss(), p.nodes(), p.timeoutLabel(),
+                        p.delayMillis(), p.oneWay());
+                BenchReport.Series write = report.series("write", p.loss(), p.nodes(), p.timeoutLabel(),
+                        p.delayMillis(), p.oneWay());
+                progress.series(elect.label());
+                for (int trial = 0; trial < s.trials; trial++) {
+                    trial(group, s, p, p.seed() + trial, trial, elect, write);
+                    progress.step();
                 }
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
-        System.err.println();
+        progress.finish();
         return report;
     }
 
-    private static void trial(EventLoopGroup group, BenchSettings s, int n, long[] t, double loss, long seed,
-                              int trial, BenchReport.Series elect, BenchReport.Series write) throws Exception {
-        try (InProcessCluster c = new InProcessCluster(group, n, s.heartbeatTicks(), BenchSettings.electionTicks(t),
-                loss, seed)) {
+    /** One cold start; the one-way cuts are drawn from the series seed, so every trial of a series cuts the same links. */
+    private static void trial(EventLoopGroup group, BenchSettings s, BenchSettings.Point p, long seed, int trial,
+                              BenchReport.Series elect, BenchReport.Series write) throws Exception {
+        try (InProcessCluster c = new InProcessCluster(group, p.nodes(), s.heartbeatTicks(),
+                BenchSettings.electionTicks(p.timeouts()), seed)) {
+            c.applyFaults(p.loss(), p.delayMillis(), p.oneWay(), new Random(p.seed()));
             long start = System.nanoTime();
             c.startAll();
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.trialTimeoutMillis);
@@ -105,15 +113,5 @@ public final class ElectionBenchmark {
 
     static long remainingMillis(long deadlineNanos) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-    }
-
-    static void progress(String bench, double loss, int n, String t, int done, int total) {
-        int width = 30;
-        int filled = (int) ((long) done * width / total);
-        System.err.printf("\r%s loss=%.3f nodes=%d timeouts=%s [%s%s] %d/%d", bench, loss, n, t,
-                "#".repeat(filled), ".".repeat(width - filled), done, total);
-        if (done == total) {
-            System.err.println();
-        }
     }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Failover time with the Raft paper's Figure 16 method, in-process: a stable N-node cluster
+ * Failover time with the Raft paper's Figure 16 method. {@code --mode process} (the default of
+ * {@link #main}) runs one server JVM per node and kills the leader with SIGKILL
+ * ({@link ProcessFailover}); {@code --mode in-process}, described here, is a stable N-node cluster
  * under a light write load (one proposal on the leader about every 10 ms); at a uniformly
  * random point within the heartbeat interval the leader crashes (its RaftNode and its
  * NettyTransport close at once). Per trial:
@@ -17,12 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code detect}: crash → a survivor is leader in a higher term;</li>
  *   <li>{@code ready}: crash → the first write proposed on the new leader commits.</li>
  * </ul>
- * The crashed node then restarts from its own (in-memory) storage and the cluster settles
- * before the next trial.
+ * The crashed node then restarts from its own (in-memory) storage, with the series' faults
+ * (loss, delay jitter, one-way cuts), and the cluster settles before the next trial.
  *
  * <pre>
  * java -cp raft-bench/target/benchmarks.jar io.kontiki.raft.bench.FailoverBenchmark \
- *     --nodes 3 --timeouts 150-300 --trials 50 --loss 0,0.1
+ *     --nodes 3 --timeouts 150-300 --trials 50 --loss 0,0.1 [--mode in-process] [--delay 0,5] [--one-way 0,1]
  * </pre>
  */
 public final class FailoverBenchmark {
@@ -34,38 +36,56 @@ public final class FailoverBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchReport.runMain(args, FailoverBenchmark::run);
+        BenchReport.runMain(args, BenchSettings.PROCESS, FailoverBenchmark::check, FailoverBenchmark::run);
+    }
+
+    /** The checks beyond the shared flags': a survivor majority needs 3 nodes. */
+    static void check(BenchSettings s) {
+        s.requireNodesAtLeast(3, NAME);
     }
 
     public static BenchReport run(BenchSettings s) throws Exception {
+        check(s);
         BenchReport report = new BenchReport(NAME, s);
         int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
         EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        ProgressBar progress = new ProgressBar(NAME, s.totalTrials());
         try {
-            int seriesNo = 0;
-            for (double loss : s.loss) {
-                for (int n : s.nodes) {
-                    for (long[] t : s.timeouts) {
-                        runSeries(group, s, n, t, loss, s.seed * 1_000_000L + seriesNo * 10_000L, report);
-                        seriesNo++;
-                    }
+            for (BenchSettings.Point p : s.sweep()) {
+                BenchReport.Series detect = report.series("detect", p.loss(), p.nodes(), p.timeoutLabel(),
+                        p.delayMillis(), p.oneWay());
+                BenchReport.Series ready = report.series("ready", p.loss(), p.nodes(), p.timeoutLabel(),
+                        p.delayMillis(), p.oneWay());
+                progress.series(detect.label());
+                if (s.mode.equals(BenchSettings.PROCESS)) {
+                    runProcessSeries(s, p, detect, ready, progress);
+                } else {
+                    runSeries(group, s, p, detect, ready, progress);
                 }
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
+        progress.finish();
         return report;
     }
 
-    private static void runSeries(EventLoopGroup group, BenchSettings s, int n, long[] t, double loss, long seed,
-                                  BenchReport report) throws Exception {
-        String tl = BenchSettings.timeoutLabel(t);
-        BenchReport.Series detect = report.series("detect", loss, n, tl);
-        BenchReport.Series ready = report.series("ready", loss, n, tl);
-        Random random = new Random(seed);
+    /** One series with one server JVM per node, the leader killed with SIGKILL ({@link ProcessFailover}). */
+    private static void runProcessSeries(BenchSettings s, BenchSettings.Point p, BenchReport.Series detect,
+                                         BenchReport.Series ready, ProgressBar progress) {
+        ProcessFailover.runSeries(s, p.nodes(), p.timeouts(), p.loss(), p.delayMillis(), p.oneWay(), p.seed(),
+                detect, ready, progress::step);
+    }
+
+    private static void runSeries(EventLoopGroup group, BenchSettings s, BenchSettings.Point p,
+                                  BenchReport.Series detect, BenchReport.Series ready, ProgressBar progress)
+            throws Exception {
+        long[] t = p.timeouts();
+        Random random = new Random(p.seed());
         AtomicBoolean stop = new AtomicBoolean();
-        try (InProcessCluster c = new InProcessCluster(group, n, s.heartbeatTicks(), BenchSettings.electionTicks(t),
-                loss, seed)) {
+        try (InProcessCluster c = new InProcessCluster(group, p.nodes(), s.heartbeatTicks(),
+                BenchSettings.electionTicks(t), p.seed())) {
+            c.applyFaults(p.loss(), p.delayMillis(), p.oneWay(), new Random(p.seed()));
             c.startAll();
             Thread writer = new Thread(() -> writeLoad(c, stop), "bench-writer");
             writer.setDaemon(true);
@@ -73,9 +93,11 @@ public final class FailoverBenchmark {
             try {
                 int retries = 0;
                 for (int trial = 0; trial < s.trials; trial++) {
-                    if (!settle(c, s, t)) {
-                        detect.failures += s.trials - trial;
-                        ready.failures += s.trials - trial;
+                    if (!settle(c, s, t, p.oneWay() > 0)) {
+                        int left = s.trials - trial;
+                        detect.failures += left;
+                        ready.failures += left;
+                        progress.step(left);
                         System.err.printf("%nfailover: the cluster did not settle before trial %d; series abandoned%n",
                                 trial);
                         break;
@@ -88,6 +110,7 @@ public final class FailoverBenchmark {
                         if (++retries > 3 * s.trials) {
                             detect.failures++;
                             ready.failures++;
+                            progress.step();
                         } else {
                             trial--; // leadership moved during the wait: settle again
                         }
@@ -108,8 +131,8 @@ public final class FailoverBenchmark {
                         detect.failures++;
                         ready.failures++;
                     }
-                    c.start(l); // restart from the crashed node's own storage
-                    ElectionBenchmark.progress(NAME, loss, n, tl, trial + 1, s.trials);
+                    c.start(l); // restart from the crashed node's own storage, with the same faults
+                    progress.step();
                 }
             } finally {
                 stop.set(true);
@@ -119,27 +142,30 @@ public final class FailoverBenchmark {
     }
 
     /**
-     * Waits (bounded) until every node is up, a leader is known to all, every node's commit
-     * index has reached the leader's, then two more heartbeat intervals.
+     * Waits (bounded) until every node is up, a leader is known to all (with one-way cuts: to a
+     * majority, as a node cut off from the leader never hears of it), their commit indexes have
+     * reached the leader's, then two more heartbeat intervals.
      */
-    private static boolean settle(InProcessCluster c, BenchSettings s, long[] t) {
+    private static boolean settle(InProcessCluster c, BenchSettings s, long[] t, boolean majorityOnly) {
         long timeout = Math.max(s.trialTimeoutMillis, 20 * t[1]);
+        int needed = majorityOnly ? c.size() / 2 + 1 : c.size();
         boolean ok = InProcessCluster.await(() -> {
             int l = c.leader();
             if (l < 0) {
                 return false;
             }
             NodeStatus ls = c.status(l);
+            int following = 0;
             for (int i = 0; i < c.size(); i++) {
                 if (!c.isUp(i)) {
                     return false;
                 }
                 NodeStatus st = c.status(i);
-                if (st.term() != ls.term() || st.leaderId() != ls.id() || st.commitIndex() < ls.commitIndex() - 2) {
-                    return false;
+                if (st.term() == ls.term() && st.leaderId() == ls.id() && st.commitIndex() >= ls.commitIndex() - 2) {
+                    following++;
                 }
             }
-            return true;
+            return following >= needed;
         }, timeout, 1000);
         if (ok) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * s.heartbeatMillis));

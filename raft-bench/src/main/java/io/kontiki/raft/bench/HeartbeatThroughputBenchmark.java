@@ -40,9 +40,14 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +55,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Heartbeat round trips per second between two nodes on 127.0.0.1, Kontiki against raw Netty,
@@ -81,8 +91,10 @@ import java.util.function.Supplier;
  * connection topology.
  *
  * <p>Usage: {@code java -cp raft-bench/target/benchmarks.jar
- * io.kontiki.raft.bench.HeartbeatThroughputBenchmark [--seconds N] [--inflight K] [--warmup N]}
- * (defaults 10 s, 16, 3 s). Every wait is bounded; a run takes about
+ * io.kontiki.raft.bench.HeartbeatThroughputBenchmark [--seconds N] [--inflight K] [--warmup N]
+ * [--breakdown]} (defaults 10 s, 16, 3 s; {@code --help} lists the flags), which prints the
+ * report; {@link HeartbeatBenchmark} ({@code bin/kontiki bench heartbeat}) takes the same flags
+ * and also writes it as JSON and CSV. Every wait is bounded; a run takes about
  * {@code 2 * (warmup + seconds) + 2} seconds.
  */
 public final class HeartbeatThroughputBenchmark {
@@ -96,6 +108,9 @@ public final class HeartbeatThroughputBenchmark {
     private static final int SETUP_ATTEMPTS = 3;
     private static final double MAX_SECONDS = 3_600;
     private static final int MAX_INFLIGHT = 65_536;
+    private static final String HINT = " (see --help)";
+    /** The name of the result files: {@code heartbeat-throughput-summary.json} and {@code .csv}. */
+    static final String NAME = "heartbeat-throughput";
 
     private HeartbeatThroughputBenchmark() {
     }
@@ -200,78 +215,94 @@ public final class HeartbeatThroughputBenchmark {
         }
     }
 
+    /** This benchmark's flags, parsed by picocli; {@link HeartbeatBenchmark} mixes them into its own. */
+    static final class Flags {
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+                description = "Measured seconds per series, in ~1 s slices alternating between the series. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        double seconds = 10;
+
+        @Option(names = "--inflight", paramLabel = "K", defaultValue = "16",
+                description = "Heartbeats kept in flight. Default: ${DEFAULT-VALUE}.")
+        int inflight = 16;
+
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+                description = "Warm-up seconds per series, excluded from the figures. Default: ${DEFAULT-VALUE}.")
+        double warmup = 3;
+
+        @Option(names = "--breakdown",
+                description = "Add two diagnostic series: transport (the same two NettyTransports, but B answers each "
+                        + "AppendEntries itself, without RaftNode or RaftCore) and raw-2conn (raw Netty on the "
+                        + "transport's topology: requests on A's connection, responses on B's).")
+        boolean breakdown;
+
+        /** The checked settings; IllegalArgumentException with a one-line message if a value is out of range. */
+        Settings settings() {
+            try {
+                return new Settings(seconds, inflight, warmup, breakdown);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + HINT, e);
+            }
+        }
+    }
+
+    @Command(name = "HeartbeatThroughputBenchmark", sortOptions = false, usageHelpAutoWidth = true,
+            description = "Heartbeat round trips per second: Kontiki (core + Kryo + Netty) against raw Netty, "
+                    + "on 127.0.0.1, in one run.")
+    private static final class Cli {
+        @Mixin
+        Flags flags = new Flags();
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print these flags and exit.")
+        boolean help;
+    }
+
     public static void main(String[] args) throws Exception {
         Settings settings;
         try {
             settings = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println(usage());
             System.exit(2);
             return;
         }
         if (settings == null) {
-            System.out.println(usage());
+            System.out.print(usage());
             return;
         }
         print(run(settings), System.out);
     }
 
     static String usage() {
-        return "usage: HeartbeatThroughputBenchmark [--seconds N] [--inflight K] [--warmup N]\n"
-                + "  --seconds N   measured seconds per series, in ~1 s slices alternating between the series (default 10)\n"
-                + "  --inflight K  heartbeats kept in flight (default 16)\n"
-                + "  --warmup N    warm-up seconds per series, excluded from the figures (default 3)\n"
-                + "  --breakdown   add two diagnostic series: transport (the same two NettyTransports, but B answers\n"
-                + "                each AppendEntries itself, without RaftNode or RaftCore) and raw-2conn (raw Netty on\n"
-                + "                the transport's topology: requests on A's connection, responses on B's)";
+        return new CommandLine(new Cli()).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
-    /** Parses the arguments; null for {@code --help}. */
+    /**
+     * Parses the arguments; null for {@code --help}. Throws IllegalArgumentException with a
+     * one-line message on an unknown flag, a missing or malformed value, or a value out of range.
+     */
     static Settings parse(String[] args) {
-        double seconds = Settings.DEFAULTS.seconds();
-        int inflight = Settings.DEFAULTS.inflight();
-        double warmup = Settings.DEFAULTS.warmupSeconds();
-        boolean breakdown = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--breakdown")) {
-                breakdown = true;
-                continue;
-            }
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (!a.equals("--seconds") && !a.equals("--inflight") && !a.equals("--warmup")) {
-                throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(a + " needs a value");
-                }
-                value = args[++i];
-            }
-            try {
-                switch (a) {
-                    case "--seconds" -> seconds = Double.parseDouble(value);
-                    case "--inflight" -> inflight = Integer.parseInt(value);
-                    default -> warmup = Double.parseDouble(value);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(a + ": not a number: " + value);
-            }
+        Cli cli = new Cli();
+        try {
+            new CommandLine(cli).parseArgs(args);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + HINT, e);
         }
-        return new Settings(seconds, inflight, warmup, breakdown);
+        return cli.help ? null : cli.flags.settings();
     }
 
     /** Runs both series on one 2-thread event loop group; see the class documentation. */
     public static Result run(Settings settings) throws Exception {
+        return run(settings, null);
+    }
+
+    /** The number of slices {@link #run(Settings, ProgressBar)} steps its progress bar by. */
+    static long progressSteps(Settings settings) {
+        return (long) (settings.breakdown() ? 4 : 2) * (1 + settings.slices());
+    }
+
+    /** As {@link #run(Settings)}, stepping {@code progress} (if not null) once per slice, warm-ups included. */
+    static Result run(Settings settings, ProgressBar progress) throws Exception {
         KryoCodec codec = new KryoCodec(CodecLimits.DEFAULTS);
         byte[] buf = new byte[256];
         int heartbeatBody = codec.encode(BenchMessages.heartbeat(), buf);
@@ -296,14 +327,22 @@ public final class HeartbeatThroughputBenchmark {
                          : null) {
                 List<Pump> pumps = transportOnly == null ? List.of(kontiki, raw)
                         : List.of(kontiki, raw, transportOnly, rawTwoWay);
+                if (progress != null) {
+                    progress.series("warm-up");
+                }
                 for (Pump p : pumps) {
                     measureSlice(p, settings.warmupSeconds(), threads); // warm-up, excluded
+                    step(progress);
+                }
+                if (progress != null) {
+                    progress.series("measuring");
                 }
                 Slice[] sums = {Slice.EMPTY, Slice.EMPTY, Slice.EMPTY, Slice.EMPTY};
                 double sliceSeconds = settings.seconds() / settings.slices();
                 for (int i = 0; i < settings.slices(); i++) {
                     for (int j = 0; j < pumps.size(); j++) {
                         sums[j] = sums[j].plus(measureSlice(pumps.get(j), sliceSeconds, threads));
+                        step(progress);
                     }
                 }
                 return new Result(settings, epoll, heartbeatBody + 4, responseBody + 4,
@@ -313,6 +352,12 @@ public final class HeartbeatThroughputBenchmark {
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void step(ProgressBar progress) {
+        if (progress != null) {
+            progress.step();
         }
     }
 
@@ -937,8 +982,7 @@ public final class HeartbeatThroughputBenchmark {
         out.println();
         out.printf(Locale.ROOT, "  %-10s %15s %13s %5s %8s %7s%n", "series", "round trips/s", "round trips", "GCs",
                 "GC ms", "stalls");
-        List<Series> all = r.transportOnly() == null ? List.of(r.kontiki(), r.raw())
-                : List.of(r.kontiki(), r.raw(), r.transportOnly(), r.rawTwoConnections());
+        List<Series> all = series(r);
         for (Series x : all) {
             out.printf(Locale.ROOT, "  %-10s %,15.0f %,13d %5d %8d %7d%n", x.name(), x.perSecond(), x.roundTrips(),
                     x.gcs(), x.gcMillis(), x.stalls());
@@ -973,5 +1017,93 @@ public final class HeartbeatThroughputBenchmark {
             out.println("  transport: " + r.transportOnly().notes());
             out.println("  raw-2conn: " + r.rawTwoConnections().notes());
         }
+    }
+
+    /** The run's series: kontiki and raw-netty, then transport and raw-2conn with {@code --breakdown}. */
+    static List<Series> series(Result r) {
+        return r.transportOnly() == null ? List.of(r.kontiki(), r.raw())
+                : List.of(r.kontiki(), r.raw(), r.transportOnly(), r.rawTwoConnections());
+    }
+
+    /**
+     * Writes {@code heartbeat-throughput-summary.json} (machine, configuration, each series'
+     * figures, the ratio) and {@code heartbeat-throughput.csv} (one row per series, machine and
+     * configuration in a comment line) into {@code dir}; returns their paths. The run draws no
+     * random numbers, so it has no seed.
+     */
+    static List<Path> write(Result r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> machine = BenchReport.machine();
+        Map<String, Object> config = config(r);
+        List<Map<String, Object>> figures = series(r).stream().map(x -> figures(x, r)).toList();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("benchmark", NAME);
+        root.put("finished", Instant.now().toString());
+        root.put("machine", machine);
+        root.put("config", config);
+        root.put("series", figures);
+        root.put("ratio", finite(r.ratio()));
+        Path json = dir.resolve(NAME + "-summary.json");
+        Files.writeString(json, BenchReport.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+                StandardCharsets.UTF_8);
+        Path csv = dir.resolve(NAME + ".csv");
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
+            w.println("# machine " + BenchReport.JSON.writeValueAsString(machine) + " config "
+                    + BenchReport.JSON.writeValueAsString(config));
+            List<String> columns = List.copyOf(figures.get(0).keySet());
+            w.println(String.join(",", columns.stream().filter(k -> !k.equals("notes")).toList()));
+            for (Map<String, Object> f : figures) {
+                w.println(String.join(",", columns.stream().filter(k -> !k.equals("notes"))
+                        .map(k -> f.get(k) == null ? "" : f.get(k).toString()).toList()));
+            }
+        }
+        return List.of(json, csv);
+    }
+
+    private static Map<String, Object> config(Result r) {
+        Settings s = r.settings();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("benchmark", NAME);
+        m.put("seconds", s.seconds());
+        m.put("inflight", s.inflight());
+        m.put("warmupSeconds", s.warmupSeconds());
+        m.put("breakdown", s.breakdown());
+        m.put("slices", s.slices());
+        m.put("eventLoops", 2);
+        m.put("transport", r.epoll() ? "epoll" : "nio");
+        m.put("heartbeatFrameBytes", r.heartbeatFrameBytes());
+        m.put("responseFrameBytes", r.responseFrameBytes());
+        m.put("leakDetection", ResourceLeakDetector.getLevel().toString());
+        return m;
+    }
+
+    /** One series' figures; the per-round-trip ones are null where unknown. */
+    private static Map<String, Object> figures(Series x, Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("series", x.name());
+        m.put("roundTrips", x.roundTrips());
+        m.put("seconds", x.seconds());
+        m.put("roundTripsPerSecond", finite(x.perSecond()));
+        m.put("ratioToRaw", finite(x.perSecond() / r.raw().perSecond()));
+        m.put("cpuMicrosPerRoundTripA", finite(x.perRoundTrip(x.a().cpuNanos()) / 1e3));
+        m.put("cpuMicrosPerRoundTripB", finite(x.perRoundTrip(x.b().cpuNanos()) / 1e3));
+        m.put("writesPerRoundTripA", finite(x.perRoundTrip(x.a().writeCalls())));
+        m.put("writesPerRoundTripB", finite(x.perRoundTrip(x.b().writeCalls())));
+        m.put("sleepsPerRoundTripA", finite(x.perRoundTrip(x.a().sleeps())));
+        m.put("sleepsPerRoundTripB", finite(x.perRoundTrip(x.b().sleeps())));
+        m.put("preemptionsPerRoundTripA", finite(x.perRoundTrip(x.a().preemptions())));
+        m.put("preemptionsPerRoundTripB", finite(x.perRoundTrip(x.b().preemptions())));
+        m.put("heapBytesPerRoundTripA", finite(x.perRoundTrip(x.a().heapBytes())));
+        m.put("heapBytesPerRoundTripB", finite(x.perRoundTrip(x.b().heapBytes())));
+        m.put("tcpSegmentsPerRoundTrip", finite(x.perRoundTrip(x.tcpSegments())));
+        m.put("gcs", x.gcs());
+        m.put("gcMillis", x.gcMillis());
+        m.put("stalls", x.stalls());
+        m.put("notes", x.notes());
+        return m;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

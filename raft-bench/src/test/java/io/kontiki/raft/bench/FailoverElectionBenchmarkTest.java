@@ -3,6 +3,7 @@ package io.kontiki.raft.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +19,12 @@ class FailoverElectionBenchmarkTest {
                 "--out", out.toString()});
     }
 
+    private static BenchReport.Series series(BenchReport report, String metric) {
+        return report.series().stream().filter(x -> x.metric.equals(metric)).findFirst().orElseThrow();
+    }
+
     private static void assertSeries(BenchReport report, String metric, int trials) {
-        BenchReport.Series s = report.series().stream().filter(x -> x.metric.equals(metric)).findFirst()
-                .orElseThrow();
+        BenchReport.Series s = series(report, metric);
         assertEquals(0, s.failures, metric + " failures");
         assertEquals(trials, s.samplesMicros.size(), metric + " samples");
         for (long us : s.samplesMicros) {
@@ -37,8 +41,10 @@ class FailoverElectionBenchmarkTest {
         for (BenchReport.Series s : report.series()) {
             assertTrue(Files.exists(out.resolve(bench + "_" + s.name() + ".hgrm")), s.name());
         }
-        String j = Files.readString(json);
-        assertTrue(j.contains("\"cores\"") && j.contains("\"jdk\"") && j.contains("\"seed\":7"), j);
+        JsonNode j = BenchReport.JSON.readTree(json.toFile());
+        assertTrue(j.get("machine").has("cores") && j.get("machine").has("jdk"), j.toString());
+        assertEquals(7, j.get("seed").asLong());
+        assertEquals(4, j.get("plots").size());
         assertTrue(Files.readString(csv).lines().count() >= 2 + 6);
     }
 
@@ -61,10 +67,17 @@ class FailoverElectionBenchmarkTest {
     }
 
     @Test
-    void jsonWriterEscapes() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("a", java.util.Arrays.asList(1, 2.5, Double.NaN, "x\"y"));
-        m.put("b", true);
-        assertEquals("{\"a\":[1,2.5,null,\"x\\\"y\"],\"b\":true}", BenchReport.Json.write(m));
+    @Timeout(40)
+    void failoverUnderLossDelayAndAOneWayCutAccountsForEveryTrial(@TempDir Path out) throws Exception {
+        BenchSettings s = BenchSettings.parse(new String[] {"--nodes", "3", "--timeouts", "150-300", "--trials", "2",
+                "--loss", "0.2", "--delay", "5", "--one-way", "1", "--seed", "7", "--trial-timeout-ms", "5000",
+                "--no-plot", "--out", out.toString()});
+        BenchReport report = FailoverBenchmark.run(s);
+        for (String metric : List.of("detect", "ready")) {
+            BenchReport.Series x = series(report, metric);
+            assertEquals(metric + "_loss0.2_n3_t150-300_d5_ow1", x.name());
+            assertEquals(2, x.samplesMicros.size() + x.failures, metric);
+        }
+        assertTrue(series(report, "detect").samplesMicros.size() >= 1, "at least one failover measured");
     }
 }

@@ -44,4 +44,18 @@ class HeartbeatThroughputBenchmarkTest {
         assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--seconds"}));
         assertThrows(IllegalArgumentException.class, () -> HeartbeatThroughputBenchmark.parse(new String[] {"--bogus", "1"}));
     }
+
+    @Test
+    void badArgumentsGiveOneLineWithHint() {
+        for (String[] args : new String[][] {{"--bogus", "1"}, {"--seconds"}, {"--seconds", "x"}, {"--seconds", "0"},
+                {"--inflight", "0"}, {"--warmup=-1"}, {"--loss", "0.1"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HeartbeatThroughputBenchmark.parse(args));
+            String m = e.getMessage();
+            assertTrue(m.endsWith("(see --help)") && !m.contains("\n"), m);
+        }
+        String usage = HeartbeatThroughputBenchmark.usage();
+        assertTrue(usage.contains("--seconds") && usage.contains("--inflight") && usage.contains("--warmup")
+                && usage.contains("--breakdown"), usage);
+    }
 }

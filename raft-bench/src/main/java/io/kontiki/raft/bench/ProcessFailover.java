@@ -1,0 +1,322 @@
+package io.kontiki.raft.bench;
+
+import io.kontiki.raft.server.client.KontikiClient;
+import io.kontiki.raft.server.client.StatusResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Failover time with the Raft paper's Figure 16 method, with real server processes: N
+ * {@code kontiki server} JVMs on 127.0.0.1 ({@link ProcessCluster}), fsync on, under a light
+ * client write load through {@link KontikiClient} (one write about every
+ * {@value #WRITE_PERIOD_MILLIS} ms, at most {@value #MAX_IN_FLIGHT} in flight, NOT_LEADER
+ * hints followed). Per trial, once the cluster has settled (every node up, one leader known to
+ * all, commit indexes caught up, then two heartbeat intervals), after a uniformly random offset
+ * within the heartbeat interval, the leader's process is killed with SIGKILL; {@code t0} is
+ * taken just before. Measured:
+ * <ul>
+ *   <li>{@code detect}: {@code t0} → the arrival here of the first survivor's log line
+ *       "{@code -> LEADER in term T'}" with {@code T'} above the killed leader's term;</li>
+ *   <li>{@code ready}: {@code t0} → the client's acknowledgement of the first write issued after
+ *       {@code t0} (so committed under the new leader), retries by the client included.</li>
+ * </ul>
+ * The killed node then restarts on its own data directory and ports. A trial that measures
+ * nothing within {@link BenchSettings#trialTimeoutMillis} counts as a failure of its series.
+ */
+public final class ProcessFailover {
+
+    static final long WRITE_PERIOD_MILLIS = 10;
+    /**
+     * Enough that writes keep being issued every period while earlier ones wait out a failover
+     * (the first write issued after the crash is the one that counts).
+     */
+    static final int MAX_IN_FLIGHT = 64;
+    /** Load before the first trial, so that the JIT's start-up work is mostly done. */
+    static final long WARM_UP_MILLIS = 2_000;
+
+    private ProcessFailover() {
+    }
+
+    /**
+     * Runs {@code s.trials} trials on a fresh cluster of {@code nodes} processes and records
+     * them in {@code detect} and {@code ready}.
+     *
+     * @param timeouts    {MIN, MAX} election timeout in ms; the servers randomize in [MIN, 2*MIN)
+     * @param loss        per-message drop probability on every peer link
+     * @param delayMillis each peer request delayed uniformly in [0, delayMillis] ms
+     * @param oneWay      how many random directed peer links to cut (seeded)
+     * @param seed        the series' seed (offsets, cuts, injected faults)
+     * @throws IllegalStateException if a server process exits without being killed (with its
+     *                               last output lines)
+     */
+    public static void runSeries(BenchSettings s, int nodes, long[] timeouts, double loss, long delayMillis,
+                                 int oneWay, long seed, BenchReport.Series detect, BenchReport.Series ready) {
+        runSeries(s, nodes, timeouts, loss, delayMillis, oneWay, seed, detect, ready, () -> { });
+    }
+
+    /** As above, calling {@code trialDone} after each trial (a progress bar's step). */
+    static void runSeries(BenchSettings s, int nodes, long[] timeouts, double loss, long delayMillis, int oneWay,
+                          long seed, BenchReport.Series detect, BenchReport.Series ready, Runnable trialDone) {
+        Random random = new Random(seed);
+        ProcessCluster.Faults faults = new ProcessCluster.Faults(loss, delayMillis, oneWayCuts(nodes, oneWay, random),
+                seed);
+        String label = "failover (processes) n" + nodes + " t" + timeouts[0] + "-" + timeouts[1] + " loss " + loss
+                + (oneWay > 0 ? " cuts " + faults.cutTo() : "");
+        try (ProcessCluster c = new ProcessCluster(nodes, s.heartbeatMillis, timeouts[0], faults);
+             WriteLoad load = new WriteLoad(c.clientAddresses(), s.heartbeatMillis)) {
+            c.startAll();
+            long settleMillis = Math.max(s.trialTimeoutMillis, 20 * timeouts[1]);
+            boolean warm = false;
+            int retries = 0;
+            for (int trial = 0; trial < s.trials; trial++) {
+                long[] leaderAndTerm = settle(c, s.heartbeatMillis, settleMillis);
+                if (leaderAndTerm != null && !warm) {
+                    load.start();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WARM_UP_MILLIS));
+                    warm = true;
+                    leaderAndTerm = settle(c, s.heartbeatMillis, settleMillis);
+                }
+                if (leaderAndTerm == null) {
+                    detect.failures += s.trials - trial;
+                    ready.failures += s.trials - trial;
+                    for (int left = trial; left < s.trials; left++) {
+                        trialDone.run();
+                    }
+                    System.err.printf("%n%s: the cluster did not settle within %d ms before trial %d; series "
+                            + "abandoned%n", label, settleMillis, trial);
+                    break;
+                }
+                // A uniformly random point within the heartbeat interval.
+                LockSupport.parkNanos((long) (random.nextDouble() * s.heartbeatMillis * 1_000_000L));
+                int leader = (int) leaderAndTerm[0];
+                StatusResponse ls = c.status(leader);
+                if (ls == null || !ls.role().equals("LEADER") || ls.term() != leaderAndTerm[1]) {
+                    if (++retries > 3 * s.trials) {
+                        detect.failures++;
+                        ready.failures++;
+                        trialDone.run();
+                    } else {
+                        trial--; // leadership moved during the wait: settle again
+                    }
+                    continue;
+                }
+                long term = ls.term();
+                long t0 = System.nanoTime();
+                CompletableFuture<Long> firstAck = load.arm(t0);
+                c.kill(leader);
+                long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(s.trialTimeoutMillis);
+                ProcessCluster.RoleChange elected = c.awaitLeader(term, leader, deadline);
+                if (elected != null) {
+                    detect.record(trial, elected.arrivalNanos() - t0);
+                } else {
+                    detect.failures++;
+                }
+                Long ack = await(firstAck, deadline);
+                load.disarm();
+                if (ack != null) {
+                    ready.record(trial, ack - t0);
+                } else {
+                    ready.failures++;
+                }
+                c.start(leader); // on its own data directory and ports
+                trialDone.run();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up the process cluster", e);
+        }
+    }
+
+    /**
+     * Waits (bounded) until every node answers its status, all of them in one term with one
+     * leader, every commit index within two entries of the leader's; then two more heartbeat
+     * intervals. Returns {leader id, term}, or null if that did not happen in time.
+     */
+    static long[] settle(ProcessCluster c, long heartbeatMillis, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() - deadline < 0) {
+            long[] found = agreedLeader(c, c.statuses());
+            if (found != null) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * heartbeatMillis));
+                StatusResponse still = c.status((int) found[0]);
+                if (still != null && still.role().equals("LEADER") && still.term() == found[1]) {
+                    return found;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return null;
+    }
+
+    private static long[] agreedLeader(ProcessCluster c, Map<Integer, StatusResponse> statuses) {
+        if (statuses.size() != c.size()) {
+            return null;
+        }
+        StatusResponse leader = statuses.values().stream().filter(x -> x.role().equals("LEADER")).findFirst()
+                .orElse(null);
+        if (leader == null) {
+            return null;
+        }
+        for (StatusResponse st : statuses.values()) {
+            if (st.term() != leader.term() || st.leaderId() != leader.nodeId()
+                    || st.commitIndex() < leader.commitIndex() - 2) {
+                return null;
+            }
+        }
+        return new long[] {leader.nodeId(), leader.term()};
+    }
+
+    /** {@code count} distinct random directed links i → j (i ≠ j), as node id → the peers it cannot send to. */
+    static Map<Integer, Set<Integer>> oneWayCuts(int nodes, int count, Random random) {
+        List<int[]> links = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            for (int j = 1; j <= nodes; j++) {
+                if (i != j) {
+                    links.add(new int[] {i, j});
+                }
+            }
+        }
+        if (count < 0 || count > links.size()) {
+            throw new IllegalArgumentException("one-way cuts: 0.." + links.size() + " for " + nodes + " nodes, got "
+                    + count);
+        }
+        Collections.shuffle(links, random);
+        Map<Integer, Set<Integer>> out = new HashMap<>();
+        for (int[] l : links.subList(0, count)) {
+            out.computeIfAbsent(l[0], k -> new TreeSet<>()).add(l[1]);
+        }
+        return out;
+    }
+
+    private static Long await(CompletableFuture<Long> f, long deadlineNanos) {
+        try {
+            return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The light client load: a write about every {@value #WRITE_PERIOD_MILLIS} ms, async, at most
+     * {@value #MAX_IN_FLIGHT} in flight (a tick with none free issues nothing). After
+     * {@link #arm}, the first write issued at or after the given time that is acknowledged OK
+     * completes the returned future with its acknowledgement time.
+     */
+    static final class WriteLoad implements AutoCloseable {
+
+        /** The writes that count for the current trial: issued at or after {@code since}. */
+        private record Armed(long since, CompletableFuture<Long> firstAck) {
+        }
+
+        private final KontikiClient client;
+        private final Thread thread;
+        private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+        /** Latency of the writes acknowledged OK while no trial was armed, in µs. */
+        private final Histogram steady = new Histogram(60_000_000L, 2);
+        private static final Armed DISARMED = new Armed(Long.MAX_VALUE, new CompletableFuture<>());
+
+        private volatile Armed armed = DISARMED;
+        private volatile boolean stopped;
+
+        WriteLoad(Map<Integer, InetSocketAddress> nodes, long heartbeatMillis) {
+            this.client = new KontikiClient(List.copyOf(nodes.values()), KontikiClient.Options.defaults()
+                    .withNodeAddresses(nodes)
+                    .withAttemptTimeout(Duration.ofMillis(2 * heartbeatMillis))
+                    .withConnectTimeout(Duration.ofMillis(2 * heartbeatMillis))
+                    .withTimeout(Duration.ofSeconds(2)));
+            this.thread = new Thread(this::run, "process-failover-writer");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        CompletableFuture<Long> arm(long since) {
+            Armed a = new Armed(since, new CompletableFuture<>());
+            armed = a;
+            return a.firstAck();
+        }
+
+        void disarm() {
+            armed = DISARMED;
+        }
+
+        /** The latency of writes outside trials, in µs (a copy). */
+        Histogram steadyLatency() {
+            synchronized (steady) {
+                return steady.copy();
+            }
+        }
+
+        private void run() {
+            byte[] value = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+            long period = TimeUnit.MILLISECONDS.toNanos(WRITE_PERIOD_MILLIS);
+            long next = System.nanoTime();
+            long n = 0;
+            while (!stopped) {
+                if (slots.tryAcquire()) {
+                    long issued = System.nanoTime();
+                    Armed during = armed;
+                    try {
+                        client.putAsync("bench-" + (n++ % 16), value).whenComplete((ok, failed) -> {
+                            long now = System.nanoTime();
+                            slots.release();
+                            if (failed != null) {
+                                return;
+                            }
+                            Armed a = armed;
+                            if (issued >= a.since()) {
+                                a.firstAck().complete(now);
+                            } else if (during == DISARMED && a == DISARMED) {
+                                synchronized (steady) {
+                                    steady.recordValue(Math.min((now - issued) / 1000, steady.getHighestTrackableValue()));
+                                }
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        slots.release(); // a refused write (the client closing): skip it
+                    }
+                }
+                next += period;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                } else {
+                    next = System.nanoTime(); // fell behind: no burst to catch up
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            client.close();
+        }
+    }
+}
