@@ -4,7 +4,7 @@ import io.kontiki.raft.server.client.ClientConnection.AttemptFailed;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 /**
  * One logical request of a {@link KontikiClient} and its retries, until an answer, a refusal,
@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>OK, NOT_FOUND, CAS_FAILED: done; the node that answered is the leader to use next.</li>
- *   <li>NOT_LEADER: retry at the hinted leader if its address is known (at once, twice in a
- *       row at most), else at the next address of the cluster list, after a backoff.</li>
+ *   <li>NOT_LEADER: retry at the hinted leader (at once, twice in a row at most) if its address
+ *       is known, is not the answering node's own, and no attempt there failed within the last
+ *       2 × maxBackoff (a follower names the leader it last heard from, which may have just
+ *       crashed; following it would bounce between that follower and a dead port); else at the
+ *       next address of the cluster list, after a backoff.</li>
  *   <li>UNKNOWN_OUTCOME: the write may have taken effect; retry at the same node after a
  *       backoff.</li>
  *   <li>no connection: the next address, after a backoff; the request was not sent.</li>
@@ -23,12 +26,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>ERROR: fails at once.</li>
  * </ul>
  * At the deadline or after the last attempt it fails with a {@link KontikiClientException}
- * saying whether a write's outcome is unknown. Confined to the client's event loop.
+ * saying whether a write's outcome is unknown. A backoff is jittered and bounded by the
+ * client's options: see {@link #backoffNanos}. Confined to the client's event loop.
  */
 final class ClientCall {
 
-    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_IMMEDIATE_REDIRECTS = 2;
 
     private final KontikiClient client;
@@ -93,6 +95,7 @@ final class ClientCall {
                 return;
             }
             outcomeUnknown |= f.maybeExecuted() && request.op().isWrite();
+            client.attemptFailed(from);
             target = client.nextAfter(from);
             retryLater();
             return;
@@ -101,6 +104,7 @@ final class ClientCall {
             fail(from + " answered with a " + reply.getClass().getSimpleName());
             return;
         }
+        client.answered(from);
         switch (r.status()) {
             case OK, NOT_FOUND, CAS_FAILED -> {
                 client.leaderIs(from);
@@ -120,7 +124,11 @@ final class ClientCall {
     private void onNotLeader(InetSocketAddress from, int hint) {
         InetSocketAddress hinted = client.addressOf(hint);
         lastProblem = from + " is not the leader" + (hint < 0 ? " and knows none" : "; it names node " + hint);
-        if (hinted != null && !hinted.equals(from)) {
+        boolean stale = hinted != null && client.failedRecently(hinted);
+        if (stale) {
+            lastProblem += ", at " + hinted + " where an attempt just failed";
+        }
+        if (hinted != null && !hinted.equals(from) && !stale) {
             target = hinted;
             if (redirectsInARow++ < MAX_IMMEDIATE_REDIRECTS) {
                 attempt();
@@ -134,10 +142,25 @@ final class ClientCall {
 
     private void retryLater() {
         redirectsInARow = 0;
-        long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(attempts, 10));
-        long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-        long delay = Math.max(0, Math.min(jittered, deadlineNanos - System.nanoTime()));
+        long backoff = backoffNanos(attempts, client.options().minBackoff().toNanos(),
+                client.options().maxBackoff().toNanos(), ThreadLocalRandom.current());
+        long delay = Math.max(0, Math.min(backoff, deadlineNanos - System.nanoTime()));
         client.schedule(this::attempt, delay);
+    }
+
+    /**
+     * The wait after the {@code attempts}-th attempt (1 or more): drawn uniformly from
+     * [max(min, c / 2), c] where the ceiling c = min(max, min × 2^attempts). The waits thus
+     * roughly double from [min, 2 min] up to [max / 2, max], and are never below {@code minNanos}
+     * nor above {@code maxNanos} (0 < min <= max).
+     */
+    static long backoffNanos(int attempts, long minNanos, long maxNanos, RandomGenerator random) {
+        long ceiling = minNanos;
+        for (int i = 0; i < attempts && ceiling < maxNanos; i++) {
+            ceiling = Math.min(maxNanos, ceiling * 2); // ceiling < maxNanos < 2^62: no overflow
+        }
+        long floor = Math.max(minNanos, ceiling / 2);
+        return floor + random.nextLong(ceiling - floor + 1);
     }
 
     /** The client is closing: a write already attempted may have taken effect. */

@@ -47,10 +47,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * write reuses its number, so the cluster applies it once however often it is sent. Reads (GET)
  * go through the log too, so they are linearizable; they are not numbered. A request goes to
  * the node that last answered as leader (at first, the first address); a NOT_LEADER answer is
- * followed to the hinted leader when {@link Options#nodeAddresses()} knows its client address,
- * otherwise the next address of the list is tried, as after a connection failure. An
- * UNKNOWN_OUTCOME answer, a lost connection or an attempt timeout are retried with the same
- * sequence until the request's timeout. The details are in {@code ClientCall}.
+ * followed to the hinted leader when {@link Options#nodeAddresses()} knows its client address
+ * and no attempt there has just failed, otherwise the next address of the list is tried, as
+ * after a connection failure. An UNKNOWN_OUTCOME answer, a lost connection or an attempt
+ * timeout are retried with the same sequence until the request's timeout, after a backoff
+ * between {@link Options#minBackoff()} and {@link Options#maxBackoff()}. The details are in
+ * {@code ClientCall}.
  *
  * <h2>Errors</h2>
  * A request that does not succeed fails with a {@link KontikiClientException} with a one-line
@@ -77,7 +79,16 @@ public final class KontikiClient implements AutoCloseable {
      * @param attemptTimeout how long one attempt waits for its answer before the next address
      *                       is tried (default 3 s)
      * @param connectTimeout how long a connection attempt may take (default 1 s)
-     * @param maxAttempts    attempts per request at most (default 100)
+     * @param maxAttempts    attempts per request at most (default 1000: with the default
+     *                       backoff the timeout, not this, ends a request meeting no leader)
+     * @param minBackoff     the shortest wait before a retry (default 5 ms)
+     * @param maxBackoff     the longest wait before a retry (default 50 ms); waits double from
+     *                       {@code minBackoff} up to this, with jitter, and never exceed it. The
+     *                       defaults keep the client close behind a failover: a new leader is
+     *                       found within one or two {@code maxBackoff} of its election (etcd's
+     *                       clientv3 waits 25 ms ± 10 % after each round of its endpoints), while
+     *                       a request meeting no leader is still retried only 20 to 40 times a
+     *                       second
      * @param nodeAddresses  the client address of each node id, to follow NOT_LEADER hints
      *                       (default none: hints are ignored and the list is rotated)
      * @param clientId       the session id, or null for a random one (the default); two live
@@ -87,8 +98,8 @@ public final class KontikiClient implements AutoCloseable {
      * @param maxFrameBytes  the largest frame sent or accepted (default 4 MiB)
      */
     public record Options(Duration timeout, Duration attemptTimeout, Duration connectTimeout, int maxAttempts,
-                          Map<Integer, InetSocketAddress> nodeAddresses, Long clientId, EventLoopGroup group,
-                          int maxFrameBytes) {
+                          Duration minBackoff, Duration maxBackoff, Map<Integer, InetSocketAddress> nodeAddresses,
+                          Long clientId, EventLoopGroup group, int maxFrameBytes) {
 
         public Options {
             positive(timeout, "timeout");
@@ -96,6 +107,12 @@ public final class KontikiClient implements AutoCloseable {
             positive(connectTimeout, "connectTimeout");
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+            }
+            positive(minBackoff, "minBackoff");
+            positive(maxBackoff, "maxBackoff");
+            if (minBackoff.compareTo(maxBackoff) > 0) {
+                throw new IllegalArgumentException("minBackoff (" + minBackoff + ") must not exceed maxBackoff ("
+                        + maxBackoff + ")");
             }
             nodeAddresses = Map.copyOf(nodeAddresses);
             if (maxFrameBytes < ClientCodec.MIN_FRAME_BYTES) {
@@ -110,43 +127,60 @@ public final class KontikiClient implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(1), 100, Map.of(),
-                    null, null, ClientCodec.DEFAULT_MAX_FRAME_BYTES);
+            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(1), 1000,
+                    Duration.ofMillis(5), Duration.ofMillis(50), Map.of(), null, null,
+                    ClientCodec.DEFAULT_MAX_FRAME_BYTES);
         }
 
         public Options withTimeout(Duration d) {
-            return new Options(d, attemptTimeout, connectTimeout, maxAttempts, nodeAddresses, clientId, group,
-                    maxFrameBytes);
+            return new Options(d, attemptTimeout, connectTimeout, maxAttempts, minBackoff, maxBackoff, nodeAddresses,
+                    clientId, group, maxFrameBytes);
         }
 
         public Options withAttemptTimeout(Duration d) {
-            return new Options(timeout, d, connectTimeout, maxAttempts, nodeAddresses, clientId, group, maxFrameBytes);
+            return new Options(timeout, d, connectTimeout, maxAttempts, minBackoff, maxBackoff, nodeAddresses,
+                    clientId, group, maxFrameBytes);
         }
 
         public Options withConnectTimeout(Duration d) {
-            return new Options(timeout, attemptTimeout, d, maxAttempts, nodeAddresses, clientId, group, maxFrameBytes);
+            return new Options(timeout, attemptTimeout, d, maxAttempts, minBackoff, maxBackoff, nodeAddresses,
+                    clientId, group, maxFrameBytes);
         }
 
         public Options withMaxAttempts(int n) {
-            return new Options(timeout, attemptTimeout, connectTimeout, n, nodeAddresses, clientId, group, maxFrameBytes);
+            return new Options(timeout, attemptTimeout, connectTimeout, n, minBackoff, maxBackoff, nodeAddresses,
+                    clientId, group, maxFrameBytes);
+        }
+
+        /** @throws IllegalArgumentException if {@code max} is below {@link #minBackoff()}: see {@link #withBackoff} */
+        public Options withMaxBackoff(Duration max) {
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, minBackoff, max, nodeAddresses,
+                    clientId, group, maxFrameBytes);
+        }
+
+        public Options withBackoff(Duration min, Duration max) {
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, min, max, nodeAddresses,
+                    clientId, group, maxFrameBytes);
         }
 
         public Options withNodeAddresses(Map<Integer, InetSocketAddress> m) {
-            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, m, clientId, group, maxFrameBytes);
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, minBackoff, maxBackoff, m,
+                    clientId, group, maxFrameBytes);
         }
 
         public Options withClientId(Long id) {
-            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, nodeAddresses, id, group,
-                    maxFrameBytes);
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, minBackoff, maxBackoff,
+                    nodeAddresses, id, group, maxFrameBytes);
         }
 
         public Options withGroup(EventLoopGroup g) {
-            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, nodeAddresses, clientId, g,
-                    maxFrameBytes);
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, minBackoff, maxBackoff,
+                    nodeAddresses, clientId, g, maxFrameBytes);
         }
 
         public Options withMaxFrameBytes(int n) {
-            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, nodeAddresses, clientId, group, n);
+            return new Options(timeout, attemptTimeout, connectTimeout, maxAttempts, minBackoff, maxBackoff,
+                    nodeAddresses, clientId, group, n);
         }
     }
 
@@ -165,6 +199,8 @@ public final class KontikiClient implements AutoCloseable {
     // Loop-confined.
     private final Map<InetSocketAddress, ClientConnection> connections = new HashMap<>();
     private final Set<ClientCall> calls = new HashSet<>();
+    /** When an attempt at an address last failed (System.nanoTime()); removed when it answers. */
+    private final Map<InetSocketAddress, Long> lastFailure = new HashMap<>();
     private final TreeSet<Long> outstandingWrites = new TreeSet<>();
     private InetSocketAddress leader;
     private int cursor;
@@ -339,6 +375,27 @@ public final class KontikiClient implements AutoCloseable {
 
     void leaderIs(InetSocketAddress address) {
         leader = address;
+    }
+
+    /** An attempt at {@code address} got no answer: no connection, connection lost, or timed out. */
+    void attemptFailed(InetSocketAddress address) {
+        lastFailure.put(address, System.nanoTime());
+    }
+
+    /** {@code address} answered. */
+    void answered(InetSocketAddress address) {
+        lastFailure.remove(address);
+    }
+
+    /**
+     * Whether an attempt at {@code address} failed within the last 2 × maxBackoff, with no answer
+     * from it since: a NOT_LEADER hint naming it is then likely stale (a follower names the leader
+     * it last heard from, which may have just crashed). The window covers the backoff between
+     * the failure and the answer carrying the hint.
+     */
+    boolean failedRecently(InetSocketAddress address) {
+        Long at = lastFailure.get(address);
+        return at != null && System.nanoTime() - at < 2 * options.maxBackoff().toNanos();
     }
 
     /** The client address of node {@code id}, or null if unknown. */

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How {@link KontikiClient} finds the leader and retries: NOT_LEADER hints followed, unknown
- * hints and dead servers answered by trying the next address, UNKNOWN_OUTCOME retried with the
- * same sequence and reported as unknown (never as failed) at the timeout, ERROR surfaced at once.
+ * How {@link KontikiClient} finds the leader and retries: NOT_LEADER hints followed (unless
+ * they name an address that just failed), unknown hints and dead servers answered by trying the
+ * next address, backoffs bounded by the options, UNKNOWN_OUTCOME retried with the same sequence
+ * and reported as unknown (never as failed) at the timeout, ERROR surfaced at once.
  */
 class KontikiClientRetryTest {
 
@@ -73,6 +74,68 @@ class KontikiClientRetryTest {
         assertArrayEquals(b("v"), three.stored("k"));
         assertEquals(1, one.received.size());
         assertEquals(1, two.received.size());
+    }
+
+    @Test
+    void aHintNamingAnAddressThatJustRefusedAConnectionIsNotFollowed() {
+        // After a leader crash, a follower still names it: the client must not bounce between
+        // that follower and the dead port while the new leader waits further down the list.
+        InetSocketAddress dead = ClientFixture.deadAddress();
+        InMemoryKvService stale = follower(1, 3);
+        InMemoryKvService leader = new InMemoryKvService(2);
+        InetSocketAddress a1 = fixture.server(stale).address();
+        InetSocketAddress a2 = fixture.server(leader).address();
+        KontikiClient client = fixture.client(List.of(dead, a1, a2),
+                ClientFixture.fastOptions().withNodeAddresses(Map.of(1, a1, 2, a2, 3, dead)));
+
+        client.put("k", b("v"));
+
+        assertEquals(1, stale.received.size(), "dead, then node 1 (its hint to the dead node not followed), then node 2");
+        assertArrayEquals(b("v"), leader.stored("k"));
+    }
+
+    @Test
+    void aHintIsFollowedAgainOnceTheNodeHasAnswered() {
+        // Node 3 first gives no answer (so it "just failed"), then answers NOT_LEADER, then OK.
+        AtomicInteger seen = new AtomicInteger();
+        InMemoryKvService three = new InMemoryKvService(3);
+        three.override(r -> switch (seen.getAndIncrement()) {
+            case 0 -> new CompletableFuture<>();
+            case 1 -> CompletableFuture.completedFuture(ClientResponse.notLeader(r.requestId(), ClientResponse.NO_LEADER));
+            default -> null;
+        });
+        InMemoryKvService one = follower(1, 3);
+        InMemoryKvService two = follower(2, ClientResponse.NO_LEADER);
+        InetSocketAddress a1 = fixture.server(one).address();
+        InetSocketAddress a2 = fixture.server(two).address();
+        InetSocketAddress a3 = fixture.server(three).address();
+        // A wide window (2 × 200 ms): only node 3's answer can make its next hint count again.
+        KontikiClient client = fixture.client(List.of(a3, a1, a2), ClientFixture.fastOptions()
+                .withAttemptTimeout(Duration.ofMillis(100)).withMaxBackoff(Duration.ofMillis(200))
+                .withNodeAddresses(Map.of(1, a1, 2, a2, 3, a3)));
+
+        // 3 (no answer), 1 (hint 3 not followed), 2, 3 (NOT_LEADER), 1 (hint 3 followed), 3 (OK)
+        client.put("k", b("v"));
+
+        assertEquals(2, one.received.size());
+        assertEquals(1, two.received.size(), "the second hint to node 3 was followed, not rotated past");
+        assertEquals(3, three.received.size());
+        assertArrayEquals(b("v"), three.stored("k"));
+    }
+
+    @Test
+    void retriesNeverWaitLongerThanTheMaxBackoff() {
+        // 40 attempts at refusing ports: at most 40 × 20 ms of waiting, where the former fixed
+        // 200 ms cap needed more than 3.5 s.
+        KontikiClient client = fixture.client(List.of(ClientFixture.deadAddress(), ClientFixture.deadAddress()),
+                ClientFixture.fastOptions().withTimeout(Duration.ofSeconds(10)).withMaxAttempts(40)
+                        .withMaxBackoff(Duration.ofMillis(20)));
+        long start = System.nanoTime();
+        KontikiClientException e = assertThrows(KontikiClientException.class, () -> client.put("k", b("v")));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(e.getMessage().startsWith("PUT \"k\": gave up after 40 attempts"), e::getMessage);
+        assertFalse(e.outcomeUnknown());
+        assertTrue(tookMillis < 2_500, "took " + tookMillis + " ms");
     }
 
     @Test
