@@ -191,9 +191,9 @@ public final class RaftNode implements AutoCloseable {
      * One turn's outputs: persist, then send, then apply (see {@link Ready}). With a storage
      * executor the persisting (and its fsync) runs there, never on the loop; the loop keeps
      * taking inputs meanwhile, and whatever they produce waits for the next Ready, which then
-     * shares one sync (group commit). Only a leader's AppendEntries leave before the persist
-     * completes: they depend on nothing this Ready makes durable (the leader's term became
-     * durable before its RequestVotes left, and it counts its own entries only once stable).
+     * shares one sync (group commit). Only a leader's AppendEntries and a candidate's
+     * RequestVotes leave before the persist completes ({@link Ready#maySendBeforePersist} says
+     * why that is safe); the next Ready is handed out only once this one is durable.
      */
     private void flush() {
         flushScheduled = false;

@@ -20,7 +20,8 @@
  *       does this on a storage executor when given one, so an fsync never blocks the loop;
  *       inputs keep arriving meanwhile and their outputs wait for the next Ready;</li>
  *   <li>only then send its messages (persist-then-send: a vote or an acknowledgement depends
- *       on what was just persisted; a leader's AppendEntries may go first, see
+ *       on what was just persisted; a leader's AppendEntries and a candidate's RequestVotes
+ *       may go first, see
  *       {@code Ready.maySendBeforePersist});</li>
  *   <li>hand its committed entries, in order, to the state machine on a thread that is not the
  *       event loop;</li>
