@@ -126,6 +126,7 @@ public final class ProcessFailover {
                 ProcessCluster.RoleChange elected = c.awaitLeader(term, leader, deadline);
                 if (elected != null) {
                     detect.record(trial, elected.arrivalNanos() - t0);
+                    countCandidacies(c.roleChanges(), t0, elected, detect);
                 } else {
                     detect.failures++;
                 }
@@ -142,6 +143,20 @@ public final class ProcessFailover {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up the process cluster", e);
         }
+    }
+
+    /**
+     * Records in {@code detect}'s extras how many candidacies the survivors went through between
+     * the kill and the election that ended it: one is a clean election; more are split votes or
+     * rounds lost to dropped messages (each costs another election timeout).
+     */
+    static void countCandidacies(List<ProcessCluster.RoleChange> events, long t0, ProcessCluster.RoleChange elected,
+                                 BenchReport.Series detect) {
+        long candidacies = events.stream().filter(e -> e.to().equals("CANDIDATE")
+                && e.arrivalNanos() - t0 >= 0 && e.arrivalNanos() - elected.arrivalNanos() <= 0).count();
+        detect.extras.merge("candidacies", candidacies, (a, b) -> (Long) a + (Long) b);
+        detect.extras.merge("failoversWithMoreThanOneCandidacy", candidacies > 1 ? 1L : 0L,
+                (a, b) -> (Long) a + (Long) b);
     }
 
     /**

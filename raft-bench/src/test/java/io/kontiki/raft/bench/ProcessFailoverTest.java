@@ -40,6 +40,9 @@ class ProcessFailoverTest {
         assertEquals(0, ready.failures, seen);
         assertEquals(List.of(0, 1, 2), detect.sampleTrials, seen);
         assertEquals(List.of(0, 1, 2), ready.sampleTrials, seen);
+        long candidacies = (Long) detect.extras.get("candidacies");
+        assertTrue(candidacies >= 3, "every failover goes through at least one candidacy: " + detect.extras);
+        assertTrue((Long) detect.extras.get("failoversWithMoreThanOneCandidacy") <= 3, detect.extras.toString());
         for (int trial = 0; trial < 3; trial++) {
             long d = detect.samplesMicros.get(trial);
             long r = ready.samplesMicros.get(trial);
