@@ -65,6 +65,11 @@ public final class BenchSettings {
             description = "Heartbeat interval. Default: ${DEFAULT-VALUE}.")
     public long heartbeatMillis = 50;
 
+    /** The failover benchmark's client load: one write every this many ms. */
+    @Option(names = "--write-interval-ms", paramLabel = "MS", defaultValue = "10",
+            description = "Failover: one client write every MS ms during the run. Default: ${DEFAULT-VALUE}.")
+    public long writeIntervalMillis = 10;
+
     /** Upper bound of one measurement (leader wait, commit wait), per trial. */
     @Option(names = "--trial-timeout-ms", paramLabel = "MS", defaultValue = "10000",
             description = "Upper bound of one measurement. Default: ${DEFAULT-VALUE}.")
@@ -128,6 +133,7 @@ public final class BenchSettings {
         require(trials >= 1, "--trials must be >= 1, got " + trials);
         require(heartbeatMillis >= TICK_MILLIS, "--heartbeat-ms must be >= " + TICK_MILLIS + ", got " + heartbeatMillis);
         require(trialTimeoutMillis >= 1, "--trial-timeout-ms must be >= 1, got " + trialTimeoutMillis);
+        require(writeIntervalMillis >= 1, "--write-interval-ms must be >= 1, got " + writeIntervalMillis);
         require(durationSeconds >= 1, "--duration must be >= 1 s, got " + durationSeconds);
         require(mode.equals(IN_PROCESS) || mode.equals(PROCESS), "--mode must be in-process or process, got " + mode);
         for (int n : nodes) {
@@ -220,6 +226,7 @@ public final class BenchSettings {
         m.put("oneWayRule", "that many directed links cut for the whole series, chosen from the series seed");
         m.put("noopOnElection", true);
         m.put("trialTimeoutMillis", trialTimeoutMillis);
+        m.put("writeIntervalMillis", writeIntervalMillis);
         m.put("durationSeconds", durationSeconds);
         m.put("out", out.toString());
         return m;

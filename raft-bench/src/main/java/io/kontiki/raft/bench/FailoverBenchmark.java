@@ -12,9 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * Failover time with the Raft paper's Figure 16 method. {@code --mode process} (the default of
  * {@link #main}) runs one server JVM per node and kills the leader with SIGKILL
  * ({@link ProcessFailover}); {@code --mode in-process}, described here, is a stable N-node cluster
- * under a light write load (one proposal on the leader about every 10 ms); at a uniformly
- * random point within the heartbeat interval the leader crashes (its RaftNode and its
- * NettyTransport close at once). Per trial:
+ * under a light write load (one proposal on the leader every {@code --write-interval-ms}, 10
+ * by default); at a uniformly random point within the heartbeat interval the leader crashes
+ * (its RaftNode and its NettyTransport close at once). Per trial:
  * <ul>
  *   <li>{@code detect}: crash → a survivor is leader in a higher term;</li>
  *   <li>{@code ready}: crash → the first write proposed on the new leader commits.</li>
@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class FailoverBenchmark {
 
     static final String NAME = "failover";
-    private static final long WRITE_PERIOD_MILLIS = 10;
 
     private FailoverBenchmark() {
     }
@@ -87,7 +86,7 @@ public final class FailoverBenchmark {
                 BenchSettings.electionTicks(t), p.seed())) {
             c.applyFaults(p.loss(), p.delayMillis(), p.oneWay(), new Random(p.seed()));
             c.startAll();
-            Thread writer = new Thread(() -> writeLoad(c, stop), "bench-writer");
+            Thread writer = new Thread(() -> writeLoad(c, stop, s.writeIntervalMillis), "bench-writer");
             writer.setDaemon(true);
             writer.start();
             try {
@@ -173,8 +172,8 @@ public final class FailoverBenchmark {
         return ok && c.leader() >= 0;
     }
 
-    /** A light client load: one proposal on the current leader about every 10 ms, until stopped. */
-    private static void writeLoad(InProcessCluster c, AtomicBoolean stop) {
+    /** A light client load: one proposal on the current leader every {@code writeIntervalMillis}, until stopped. */
+    private static void writeLoad(InProcessCluster c, AtomicBoolean stop, long writeIntervalMillis) {
         byte[] payload = new byte[16];
         while (!stop.get()) {
             try {
@@ -185,7 +184,7 @@ public final class FailoverBenchmark {
             } catch (RuntimeException e) {
                 // a node being replaced: skip this write
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_PERIOD_MILLIS));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(writeIntervalMillis));
         }
     }
 }

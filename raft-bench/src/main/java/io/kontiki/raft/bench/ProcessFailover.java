@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ import org.HdrHistogram.Histogram;
  * Failover time with the Raft paper's Figure 16 method, with real server processes: N
  * {@code kontiki server} JVMs on 127.0.0.1 ({@link ProcessCluster}), fsync on, under a light
  * client write load through {@link KontikiClient} (one write about every
- * {@value #WRITE_PERIOD_MILLIS} ms, at most {@value #MAX_IN_FLIGHT} in flight, NOT_LEADER
+ * {@code --write-interval-ms} (10 by default), at most {@value #MAX_IN_FLIGHT} in flight, NOT_LEADER
  * hints followed). Per trial, once the cluster has settled (every node up, one leader known to
  * all, commit indexes caught up, then two heartbeat intervals), after a uniformly random offset
  * within the heartbeat interval, the leader's process is killed with SIGKILL; {@code t0} is
@@ -43,7 +41,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class ProcessFailover {
 
-    static final long WRITE_PERIOD_MILLIS = 10;
     /**
      * Enough that writes keep being issued every period while earlier ones wait out a failover
      * (the first write issued after the crash is the one that counts).
@@ -81,7 +78,7 @@ public final class ProcessFailover {
         String label = "failover (processes) n" + nodes + " t" + timeouts[0] + "-" + timeouts[1] + " loss " + loss
                 + (oneWay > 0 ? " cuts " + faults.cutTo() : "");
         try (ProcessCluster c = new ProcessCluster(nodes, s.heartbeatMillis, timeouts[0], faults);
-             WriteLoad load = new WriteLoad(c.clientAddresses(), s.heartbeatMillis)) {
+             WriteLoad load = new WriteLoad(c.clientAddresses(), s.heartbeatMillis, s.writeIntervalMillis)) {
             c.startAll();
             long settleMillis = Math.max(s.trialTimeoutMillis, 20 * timeouts[1]);
             boolean warm = false;
@@ -198,24 +195,14 @@ public final class ProcessFailover {
         return new long[] {leader.nodeId(), leader.term()};
     }
 
-    /** {@code count} distinct random directed links i → j (i ≠ j), as node id → the peers it cannot send to. */
+    /**
+     * {@code count} random directed links i → j, drawn as the in-process mode draws them
+     * ({@link InProcessCluster#chooseCuts}), as node id → the peers it cannot send to.
+     */
     static Map<Integer, Set<Integer>> oneWayCuts(int nodes, int count, Random random) {
-        List<int[]> links = new ArrayList<>();
-        for (int i = 1; i <= nodes; i++) {
-            for (int j = 1; j <= nodes; j++) {
-                if (i != j) {
-                    links.add(new int[] {i, j});
-                }
-            }
-        }
-        if (count < 0 || count > links.size()) {
-            throw new IllegalArgumentException("one-way cuts: 0.." + links.size() + " for " + nodes + " nodes, got "
-                    + count);
-        }
-        Collections.shuffle(links, random);
         Map<Integer, Set<Integer>> out = new HashMap<>();
-        for (int[] l : links.subList(0, count)) {
-            out.computeIfAbsent(l[0], k -> new TreeSet<>()).add(l[1]);
+        for (int[] l : InProcessCluster.chooseCuts(nodes, count, random)) {
+            out.computeIfAbsent(l[0] + 1, k -> new TreeSet<>()).add(l[1] + 1);
         }
         return out;
     }
@@ -232,7 +219,7 @@ public final class ProcessFailover {
     }
 
     /**
-     * The light client load: a write about every {@value #WRITE_PERIOD_MILLIS} ms, async, at most
+     * The light client load: a write every {@code writeIntervalMillis}, async, at most
      * {@value #MAX_IN_FLIGHT} in flight (a tick with none free issues nothing). After
      * {@link #arm}, the first write issued at or after the given time that is acknowledged OK
      * completes the returned future with its acknowledgement time.
@@ -250,10 +237,12 @@ public final class ProcessFailover {
         private final Histogram steady = new Histogram(60_000_000L, 2);
         private static final Armed DISARMED = new Armed(Long.MAX_VALUE, new CompletableFuture<>());
 
+        private final long periodNanos;
         private volatile Armed armed = DISARMED;
         private volatile boolean stopped;
 
-        WriteLoad(Map<Integer, InetSocketAddress> nodes, long heartbeatMillis) {
+        WriteLoad(Map<Integer, InetSocketAddress> nodes, long heartbeatMillis, long writeIntervalMillis) {
+            this.periodNanos = TimeUnit.MILLISECONDS.toNanos(writeIntervalMillis);
             this.client = new KontikiClient(List.copyOf(nodes.values()), KontikiClient.Options.defaults()
                     .withNodeAddresses(nodes)
                     .withAttemptTimeout(Duration.ofMillis(2 * heartbeatMillis))
@@ -286,7 +275,7 @@ public final class ProcessFailover {
 
         private void run() {
             byte[] value = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-            long period = TimeUnit.MILLISECONDS.toNanos(WRITE_PERIOD_MILLIS);
+            long period = periodNanos;
             long next = System.nanoTime();
             long n = 0;
             while (!stopped) {

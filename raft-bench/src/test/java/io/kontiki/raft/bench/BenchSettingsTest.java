@@ -82,6 +82,7 @@ class BenchSettingsTest {
         "--mode cluster                  | --mode",
         "--duration 0                    | --duration",
         "--trial-timeout-ms 0            | --trial-timeout-ms",
+        "--write-interval-ms 0           | --write-interval-ms",
     })
     void badFlagGivesOneLineMessageWithHint(String flags, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(flags.trim()));
