@@ -66,9 +66,10 @@ public final class BenchSettings {
     public long heartbeatMillis = 50;
 
     /** The failover benchmark's client load: one write every this many ms. */
-    @Option(names = "--write-interval-ms", paramLabel = "MS", defaultValue = "10",
-            description = "Failover: one client write every MS ms during the run. Default: ${DEFAULT-VALUE}.")
-    public long writeIntervalMillis = 10;
+    @Option(names = "--write-interval-ms", paramLabel = "MS", defaultValue = "100",
+            description = "Failover: the light load, one client write every MS ms (from a crash until a write "
+                    + "commits, the process mode also probes every 10 ms). Default: ${DEFAULT-VALUE}.")
+    public long writeIntervalMillis = 100;
 
     /** Upper bound of one measurement (leader wait, commit wait), per trial. */
     @Option(names = "--trial-timeout-ms", paramLabel = "MS", defaultValue = "10000",

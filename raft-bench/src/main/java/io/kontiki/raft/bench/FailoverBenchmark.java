@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * Failover time with the Raft paper's Figure 16 method. {@code --mode process} (the default of
  * {@link #main}) runs one server JVM per node and kills the leader with SIGKILL
  * ({@link ProcessFailover}); {@code --mode in-process}, described here, is a stable N-node cluster
- * under a light write load (one proposal on the leader every {@code --write-interval-ms}, 10
+ * under a light write load (one proposal on the leader every {@code --write-interval-ms}, 100
  * by default); at a uniformly random point within the heartbeat interval the leader crashes
  * (its RaftNode and its NettyTransport close at once). Per trial:
  * <ul>

@@ -19,14 +19,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * Failover time with the Raft paper's Figure 16 method, with real server processes: N
  * {@code kontiki server} JVMs on 127.0.0.1 ({@link ProcessCluster}), fsync on, under a light
- * client write load through {@link KontikiClient} (one write about every
- * {@code --write-interval-ms} (10 by default), at most {@value #MAX_IN_FLIGHT} in flight, NOT_LEADER
- * hints followed). Per trial, once the cluster has settled (every node up, one leader known to
+ * client write load through {@link KontikiClient} (one write every {@code --write-interval-ms},
+ * 100 by default, NOT_LEADER hints followed; see {@link WriteLoad}). Per trial, once the cluster has settled (every node up, one leader known to
  * all, commit indexes caught up, then two heartbeat intervals), after a uniformly random offset
  * within the heartbeat interval, the leader's process is killed with SIGKILL; {@code t0} is
  * taken just before. Measured:
@@ -34,7 +32,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code detect}: {@code t0} → the arrival here of the first survivor's log line
  *       "{@code -> LEADER in term T'}" with {@code T'} above the killed leader's term;</li>
  *   <li>{@code ready}: {@code t0} → the client's acknowledgement of the first write issued after
- *       {@code t0} (so committed under the new leader), retries by the client included.</li>
+ *       {@code t0} (so committed under the new leader), retries by the client included; from
+ *       {@code t0} the client probes with a write every {@value #PROBE_PERIOD_MILLIS} ms.</li>
  * </ul>
  * The killed node then restarts on its own data directory and ports. A trial that measures
  * nothing within {@link BenchSettings#trialTimeoutMillis} counts as a failure of its series.
@@ -46,6 +45,9 @@ public final class ProcessFailover {
      * (the first write issued after the crash is the one that counts).
      */
     static final int MAX_IN_FLIGHT = 64;
+    /** From the crash until a write is acknowledged, a write this often. */
+    static final long PROBE_PERIOD_MILLIS = 10;
+    private static final long PROBE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(PROBE_PERIOD_MILLIS);
     /** Load before the first trial, so that the JIT's start-up work is mostly done. */
     static final long WARM_UP_MILLIS = 2_000;
 
@@ -220,9 +222,12 @@ public final class ProcessFailover {
 
     /**
      * The light client load: a write every {@code writeIntervalMillis}, async, at most
-     * {@value #MAX_IN_FLIGHT} in flight (a tick with none free issues nothing). After
-     * {@link #arm}, the first write issued at or after the given time that is acknowledged OK
-     * completes the returned future with its acknowledgement time.
+     * {@value #MAX_IN_FLIGHT} in flight (a tick with none free issues nothing). From
+     * {@link #arm} (the crash) until the first write issued since then is acknowledged OK, the
+     * client also probes: a write at once, then one every {@value #PROBE_PERIOD_MILLIS} ms, so
+     * that {@code ready} measures when the cluster takes writes again, not when the light load
+     * happens to send its next one. That acknowledgement's time completes the future
+     * {@link #arm} returned.
      */
     static final class WriteLoad implements AutoCloseable {
 
@@ -233,8 +238,6 @@ public final class ProcessFailover {
         private final KontikiClient client;
         private final Thread thread;
         private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
-        /** Latency of the writes acknowledged OK while no trial was armed, in µs. */
-        private final Histogram steady = new Histogram(60_000_000L, 2);
         private static final Armed DISARMED = new Armed(Long.MAX_VALUE, new CompletableFuture<>());
 
         private final long periodNanos;
@@ -259,6 +262,7 @@ public final class ProcessFailover {
         CompletableFuture<Long> arm(long since) {
             Armed a = new Armed(since, new CompletableFuture<>());
             armed = a;
+            LockSupport.unpark(thread);
             return a.firstAck();
         }
 
@@ -266,49 +270,43 @@ public final class ProcessFailover {
             armed = DISARMED;
         }
 
-        /** The latency of writes outside trials, in µs (a copy). */
-        Histogram steadyLatency() {
-            synchronized (steady) {
-                return steady.copy();
+        private void run() {
+            byte[] value = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+            long next = System.nanoTime();
+            long n = 0;
+            Armed seen = DISARMED;
+            while (!stopped) {
+                long now = System.nanoTime();
+                Armed a = armed;
+                if (a != seen) {
+                    seen = a;
+                    next = now; // a trial began: the first probe goes at once
+                }
+                if (now - next >= 0) {
+                    issue("bench-" + (n++ % 16), value);
+                    boolean probing = a != DISARMED && !a.firstAck().isDone();
+                    next = now + (probing ? PROBE_PERIOD_NANOS : periodNanos);
+                }
+                LockSupport.parkNanos(Math.max(1, Math.min(next - System.nanoTime(), PROBE_PERIOD_NANOS)));
             }
         }
 
-        private void run() {
-            byte[] value = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-            long period = periodNanos;
-            long next = System.nanoTime();
-            long n = 0;
-            while (!stopped) {
-                if (slots.tryAcquire()) {
-                    long issued = System.nanoTime();
-                    Armed during = armed;
-                    try {
-                        client.putAsync("bench-" + (n++ % 16), value).whenComplete((ok, failed) -> {
-                            long now = System.nanoTime();
-                            slots.release();
-                            if (failed != null) {
-                                return;
-                            }
-                            Armed a = armed;
-                            if (issued >= a.since()) {
-                                a.firstAck().complete(now);
-                            } else if (during == DISARMED && a == DISARMED) {
-                                synchronized (steady) {
-                                    steady.recordValue(Math.min((now - issued) / 1000, steady.getHighestTrackableValue()));
-                                }
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        slots.release(); // a refused write (the client closing): skip it
+        private void issue(String key, byte[] value) {
+            if (!slots.tryAcquire()) {
+                return; // all slots taken: skip this write
+            }
+            long issued = System.nanoTime();
+            try {
+                client.putAsync(key, value).whenComplete((ok, failed) -> {
+                    long now = System.nanoTime();
+                    slots.release();
+                    Armed a = armed;
+                    if (failed == null && issued >= a.since()) {
+                        a.firstAck().complete(now);
                     }
-                }
-                next += period;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                } else {
-                    next = System.nanoTime(); // fell behind: no burst to catch up
-                }
+                });
+            } catch (RuntimeException e) {
+                slots.release(); // a refused write (the client closing): skip it
             }
         }
 
