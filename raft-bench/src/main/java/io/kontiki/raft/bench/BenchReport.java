@@ -105,6 +105,11 @@ final class BenchReport {
     }
 
     /** The series of {@code metric} at this sweep point, created on first use. */
+    /** The series of {@code metric} at one point of the sweep. */
+    Series series(String metric, BenchSettings.Point p) {
+        return series(metric, p.loss(), p.nodes(), p.timeoutLabel(), p.delayMillis(), p.oneWay());
+    }
+
     Series series(String metric, double loss, int nodes, String timeouts, long delayMillis, int oneWay) {
         for (Series s : series) {
             if (s.metric.equals(metric) && s.loss == loss && s.nodes == nodes && s.timeouts.equals(timeouts)

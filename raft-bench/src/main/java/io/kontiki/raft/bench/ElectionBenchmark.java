@@ -1,7 +1,6 @@
 package io.kontiki.raft.bench;
 
 import io.kontiki.raft.core.ProposeResult;
-import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +38,12 @@ public final class ElectionBenchmark {
     public static BenchReport run(BenchSettings s) throws Exception {
         check(s);
         BenchReport report = new BenchReport(NAME, s);
-        int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
-        EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        EventLoopGroup group = InProcessCluster.newLoopGroup(s);
         ProgressBar progress = new ProgressBar(NAME, s.totalTrials());
         try {
             for (BenchSettings.Point p : s.sweep()) {
-                BenchReport.Series elect = report.series("elect", p.loss(), p.nodes(), p.timeoutLabel(),
-                        p.delayMillis(), p.oneWay());
-                BenchReport.Series write = report.series("write", p.loss(), p.nodes(), p.timeoutLabel(),
-                        p.delayMillis(), p.oneWay());
+                BenchReport.Series elect = report.series("elect", p);
+                BenchReport.Series write = report.series("write", p);
                 progress.series(elect.label());
                 for (int trial = 0; trial < s.trials; trial++) {
                     trial(group, s, p, p.seed() + trial, trial, elect, write);
@@ -55,7 +51,7 @@ public final class ElectionBenchmark {
                 }
             }
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            InProcessCluster.shutdown(group);
         }
         progress.finish();
         return report;

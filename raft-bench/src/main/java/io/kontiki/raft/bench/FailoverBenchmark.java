@@ -1,7 +1,6 @@
 package io.kontiki.raft.bench;
 
 import io.kontiki.raft.core.NodeStatus;
-import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -46,15 +45,12 @@ public final class FailoverBenchmark {
     public static BenchReport run(BenchSettings s) throws Exception {
         check(s);
         BenchReport report = new BenchReport(NAME, s);
-        int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
-        EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        EventLoopGroup group = InProcessCluster.newLoopGroup(s);
         ProgressBar progress = new ProgressBar(NAME, s.totalTrials());
         try {
             for (BenchSettings.Point p : s.sweep()) {
-                BenchReport.Series detect = report.series("detect", p.loss(), p.nodes(), p.timeoutLabel(),
-                        p.delayMillis(), p.oneWay());
-                BenchReport.Series ready = report.series("ready", p.loss(), p.nodes(), p.timeoutLabel(),
-                        p.delayMillis(), p.oneWay());
+                BenchReport.Series detect = report.series("detect", p);
+                BenchReport.Series ready = report.series("ready", p);
                 progress.series(detect.label());
                 if (s.mode.equals(BenchSettings.PROCESS)) {
                     runProcessSeries(s, p, detect, ready, progress);
@@ -63,7 +59,7 @@ public final class FailoverBenchmark {
                 }
             }
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            InProcessCluster.shutdown(group);
         }
         progress.finish();
         return report;

@@ -1,7 +1,6 @@
 package io.kontiki.raft.bench;
 
 import io.kontiki.raft.core.NodeStatus;
-import io.kontiki.raft.transport.netty.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,13 +62,11 @@ public final class HeartbeatIntervalBenchmark {
     public static BenchReport run(BenchSettings s) throws Exception {
         check(s);
         BenchReport report = new BenchReport(NAME, s);
-        int maxNodes = s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3);
-        EventLoopGroup group = EventLoops.newGroup(maxNodes, "bench-loop");
+        EventLoopGroup group = InProcessCluster.newLoopGroup(s);
         ProgressBar progress = new ProgressBar(NAME, s.totalTrials() * s.durationSeconds);
         try {
             for (BenchSettings.Point p : s.sweep()) {
-                BenchReport.Series gap = report.series(GAP, p.loss(), p.nodes(), p.timeoutLabel(), p.delayMillis(),
-                        p.oneWay());
+                BenchReport.Series gap = report.series(GAP, p);
                 progress.series(gap.label());
                 Window total = Window.EMPTY;
                 for (int trial = 0; trial < s.trials; trial++) {
@@ -78,7 +75,7 @@ public final class HeartbeatIntervalBenchmark {
                 total.putInto(gap.extras);
             }
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            InProcessCluster.shutdown(group);
         }
         progress.finish();
         return report;

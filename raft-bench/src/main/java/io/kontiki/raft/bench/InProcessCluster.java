@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -340,6 +341,16 @@ final class InProcessCluster implements AutoCloseable {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(pollMicros * 1000L);
         }
+    }
+
+    /** One event-loop group for the in-process benchmarks: a loop per node of the largest cluster swept. */
+    static EventLoopGroup newLoopGroup(BenchSettings s) {
+        return EventLoops.newGroup(s.nodes.stream().mapToInt(Integer::intValue).max().orElse(3), "bench-loop");
+    }
+
+    /** Shuts a benchmark's group down, waiting (bounded) for its loops to end. */
+    static void shutdown(EventLoopGroup group) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     static InetSocketAddress[] freeLoopbackAddresses(int n) throws IOException {

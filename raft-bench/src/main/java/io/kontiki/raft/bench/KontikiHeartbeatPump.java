@@ -101,21 +101,6 @@ final class KontikiHeartbeatPump extends Pump.Window implements Pump {
     }
 
     @Override
-    public long sent() {
-        return sentSoFar();
-    }
-
-    @Override
-    public long completed() {
-        return completedSoFar();
-    }
-
-    @Override
-    public long stalls() {
-        return stallCount();
-    }
-
-    @Override
     public String notes() {
         TransportStats a = transportA.stats();
         TransportStats b = transportB.stats();

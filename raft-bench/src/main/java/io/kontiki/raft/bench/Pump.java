@@ -99,15 +99,17 @@ interface Pump extends AutoCloseable {
             sendOne();
         }
 
-        final long sentSoFar() {
+        /** Requests sent so far; any thread. */
+        public final long sent() {
             return sentCount.get();
         }
 
-        final long completedSoFar() {
+        /** Round trips completed so far; any thread. */
+        public final long completed() {
             return completedCount.get();
         }
 
-        final long stallCount() {
+        public final long stalls() {
             return stalls;
         }
     }

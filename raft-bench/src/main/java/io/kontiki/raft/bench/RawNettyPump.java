@@ -125,21 +125,6 @@ final class RawNettyPump extends Pump.Window implements Pump {
     }
 
     @Override
-    public long sent() {
-        return sentSoFar();
-    }
-
-    @Override
-    public long completed() {
-        return completedSoFar();
-    }
-
-    @Override
-    public long stalls() {
-        return stallCount();
-    }
-
-    @Override
     public String notes() {
         return "frames of " + (bodyBytes + 4) + " bytes both ways; "
                 + (twoConnections ? "two connections, each one way (the transport's topology)"

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -177,6 +178,19 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private static int intProp(Properties p, String key, Integer dflt) {
+        return numberProp(p, key, dflt, Integer::valueOf);
+    }
+
+    private static long longProp(Properties p, String key, long dflt) {
+        return numberProp(p, key, dflt, Long::valueOf);
+    }
+
+    private static double doubleProp(Properties p, String key, double dflt) {
+        return numberProp(p, key, dflt, Double::valueOf);
+    }
+
+    /** {@code key}'s value parsed, {@code dflt} if absent ({@code --key is required} if that is null too). */
+    private static <T> T numberProp(Properties p, String key, T dflt, Function<String, T> parse) {
         String v = p.getProperty(key);
         if (v == null) {
             if (dflt == null) {
@@ -185,31 +199,7 @@ final class ServerCommand implements Callable<Integer> {
             return dflt;
         }
         try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
-        }
-    }
-
-    private static long longProp(Properties p, String key, long dflt) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
-        }
-    }
-
-    private static double doubleProp(Properties p, String key, double dflt) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(v.trim());
+            return parse.apply(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
         }
