@@ -1,6 +1,5 @@
 package io.kontiki.raft.bench;
 
-import io.kontiki.raft.core.NodeStatus;
 import io.netty.channel.EventLoopGroup;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -145,22 +144,12 @@ public final class FailoverBenchmark {
         long timeout = Math.max(s.trialTimeoutMillis, 20 * t[1]);
         int needed = majorityOnly ? c.size() / 2 + 1 : c.size();
         boolean ok = InProcessCluster.await(() -> {
-            int l = c.leader();
-            if (l < 0) {
-                return false;
-            }
-            NodeStatus ls = c.status(l);
-            int following = 0;
             for (int i = 0; i < c.size(); i++) {
                 if (!c.isUp(i)) {
                     return false;
                 }
-                NodeStatus st = c.status(i);
-                if (st.term() == ls.term() && st.leaderId() == ls.id() && st.commitIndex() >= ls.commitIndex() - 2) {
-                    following++;
-                }
             }
-            return following >= needed;
+            return c.followingLeader(2) >= needed;
         }, timeout, 1000);
         if (ok) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * s.heartbeatMillis));

@@ -1,6 +1,5 @@
 package io.kontiki.raft.bench;
 
-import io.kontiki.raft.core.NodeStatus;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,21 +161,8 @@ public final class HeartbeatIntervalBenchmark {
      */
     private static boolean settle(InProcessCluster c, BenchSettings s, BenchSettings.Point p) {
         int needed = p.oneWay() > 0 ? c.size() / 2 + 1 : c.size();
-        boolean ok = InProcessCluster.await(() -> {
-            int l = c.leader();
-            if (l < 0) {
-                return false;
-            }
-            NodeStatus ls = c.status(l);
-            int following = 0;
-            for (int i = 0; i < c.size(); i++) {
-                NodeStatus st = c.status(i);
-                if (st.term() == ls.term() && st.leaderId() == ls.id()) {
-                    following++;
-                }
-            }
-            return following >= needed;
-        }, s.trialTimeoutMillis, 1000);
+        boolean ok = InProcessCluster.await(() -> c.followingLeader(Long.MAX_VALUE) >= needed,
+                s.trialTimeoutMillis, 1000);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * p.timeouts()[1]));
         return ok;
     }

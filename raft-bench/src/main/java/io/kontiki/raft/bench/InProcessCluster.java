@@ -315,6 +315,27 @@ final class InProcessCluster implements AutoCloseable {
         return best;
     }
 
+    /**
+     * How many nodes (the leader among them) are in the current leader's term, follow it, and
+     * have a commit index at most {@code maxCommitLag} behind its; 0 without a leader.
+     */
+    int followingLeader(long maxCommitLag) {
+        int l = leader();
+        if (l < 0) {
+            return 0;
+        }
+        NodeStatus ls = status(l);
+        int following = 0;
+        for (int i = 0; i < n; i++) {
+            NodeStatus st = status(i);
+            boolean caughtUp = st.commitIndex() >= ls.commitIndex() - maxCommitLag;
+            if (st.term() == ls.term() && st.leaderId() == ls.id() && caughtUp) {
+                following++;
+            }
+        }
+        return following;
+    }
+
     /** The index of a live leader with a term above {@code term}, or -1. */
     int leaderAbove(long term) {
         int l = leader();

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.kontiki.raft.server.KontikiServer;
+import io.kontiki.raft.server.LogCapture;
 import io.kontiki.raft.server.LoopbackPorts;
 import io.kontiki.raft.server.ServerConfig;
 import io.kontiki.raft.transport.netty.FaultInjector;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -153,30 +150,6 @@ class ServerFaultFlagsTest {
             return err.toString(UTF_8);
         } finally {
             System.setErr(original);
-        }
-    }
-
-    /** The events of one class's logger, captured instead of printed, until closed. */
-    private static final class LogCapture implements AutoCloseable {
-        private final Logger logger;
-        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-        LogCapture(Class<?> type) {
-            logger = (Logger) LoggerFactory.getLogger(type);
-            appender.start();
-            logger.addAppender(appender);
-            logger.setAdditive(false);
-        }
-
-        List<String> lines(Level level) {
-            return appender.list.stream().filter(e -> e.getLevel() == level)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
-        }
-
-        @Override
-        public void close() {
-            logger.setAdditive(true);
-            logger.detachAppender(appender);
         }
     }
 }

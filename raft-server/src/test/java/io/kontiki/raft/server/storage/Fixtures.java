@@ -1,9 +1,5 @@
 package io.kontiki.raft.server.storage;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.kontiki.raft.core.log.LogEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.slf4j.LoggerFactory;
 
-/** Shared helpers for the storage tests: entries, directory copies, byte surgery, log capture. */
+/** Shared helpers for the storage tests: entries, directory copies, byte surgery. */
 final class Fixtures {
 
     static final String CLUSTER = "test-cluster";
@@ -93,34 +88,6 @@ final class Fixtures {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Captures the events of one class's logger, instead of printing them, until closed. */
-    static final class LogCapture implements AutoCloseable {
-        private final Logger logger;
-        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-        LogCapture(Class<?> type) {
-            logger = (Logger) LoggerFactory.getLogger(type);
-            appender.start();
-            logger.addAppender(appender);
-            logger.setAdditive(false);
-        }
-
-        void clear() {
-            appender.list.clear();
-        }
-
-        List<String> lines(Level level) {
-            return appender.list.stream().filter(e -> e.getLevel() == level)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
-        }
-
-        @Override
-        public void close() {
-            logger.setAdditive(true);
-            logger.detachAppender(appender);
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import io.kontiki.raft.core.HardState;
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.server.LogCapture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class TornTailRecoveryTest {
         List<LogEntry> written = writeAndSync(dir, ONE_SEGMENT);
         Path segment = Fixtures.segment(dir, 1);
         Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
-        try (Fixtures.LogCapture log = new Fixtures.LogCapture(LogRecovery.class);
+        try (LogCapture log = new LogCapture(LogRecovery.class);
              DurableStorage s = open(dir)) {
             assertEquals(written, s.load().entries());
             assertTrue(log.lines(Level.WARN).get(0).contains("Dropped 4096 bytes"), log.lines(Level.WARN).toString());
@@ -67,7 +68,7 @@ class TornTailRecoveryTest {
         List<LogEntry> written = writeAndSync(dir, ONE_SEGMENT);
         long[] offsets = Fixtures.offsets(written);
         Fixtures.flipByte(Fixtures.segment(dir, 1), offsets[N] - 1);
-        try (Fixtures.LogCapture log = new Fixtures.LogCapture(LogRecovery.class);
+        try (LogCapture log = new LogCapture(LogRecovery.class);
              DurableStorage s = open(dir)) {
             assertEquals(written.subList(0, N - 1), s.load().entries());
             assertTrue(log.lines(Level.WARN).get(0).contains("CRC mismatch"), log.lines(Level.WARN).toString());
@@ -82,7 +83,7 @@ class TornTailRecoveryTest {
         Path segment = Fixtures.segment(dir, 1);
         Fixtures.cut(segment, offsets[N] - 3);
         long dropped = offsets[N] - 3 - offsets[N - 1];
-        try (Fixtures.LogCapture log = new Fixtures.LogCapture(LogRecovery.class);
+        try (LogCapture log = new LogCapture(LogRecovery.class);
              DurableStorage s = open(dir)) {
             List<String> warnings = log.lines(Level.WARN);
             assertEquals(1, warnings.size(), warnings.toString());
@@ -96,7 +97,7 @@ class TornTailRecoveryTest {
     void aCleanLogOpensWithoutWarnings() {
         Path dir = tmp.resolve("d");
         writeAndSync(dir, 100);
-        try (Fixtures.LogCapture log = new Fixtures.LogCapture(LogRecovery.class);
+        try (LogCapture log = new LogCapture(LogRecovery.class);
              DurableStorage s = open(dir, 100)) {
             assertEquals(List.of(), log.lines(Level.WARN));
             assertEquals(N, s.lastIndex());
@@ -119,7 +120,7 @@ class TornTailRecoveryTest {
      */
     private void assertEveryCutRecovers(Path original, Path segment, long from, long to, List<LogEntry> written) {
         Path relative = original.relativize(segment);
-        try (Fixtures.LogCapture log = new Fixtures.LogCapture(LogRecovery.class)) {
+        try (LogCapture log = new LogCapture(LogRecovery.class)) {
             for (long cut = from; cut < to; cut++) {
                 log.clear();
                 assertCutRecovers(original, relative, cut, written);
