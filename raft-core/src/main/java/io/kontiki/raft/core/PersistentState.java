@@ -1,21 +1,29 @@
 package io.kontiki.raft.core;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import java.util.List;
 
 /**
- * What a {@link Storage} hands back on start: the hard state and the whole log, in order,
- * starting at index 1 and without gaps.
+ * What a {@link Storage} hands back on start: the hard state, the newest durable snapshot
+ * ({@link SnapshotMeta#NONE} if there is none), and the log entries that follow it, in order,
+ * starting at the index after the snapshot's and without gaps.
  */
-public record PersistentState(HardState hardState, List<LogEntry> entries) {
+public record PersistentState(HardState hardState, SnapshotMeta snapshot, List<LogEntry> entries) {
 
     public static final PersistentState EMPTY = new PersistentState(HardState.INITIAL, List.of());
 
+    /** State without a snapshot: the log starts at index 1. */
+    public PersistentState(HardState hardState, List<LogEntry> entries) {
+        this(hardState, SnapshotMeta.NONE, entries);
+    }
+
     public PersistentState {
         entries = List.copyOf(entries);
+        long first = snapshot.index() + 1;
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).index() != i + 1) {
-                throw new IllegalArgumentException("log must be contiguous from index 1; entry " + i
+            if (entries.get(i).index() != first + i) {
+                throw new IllegalArgumentException("log must be contiguous from index " + first + "; entry " + i
                         + " has index " + entries.get(i).index());
             }
         }

@@ -76,7 +76,9 @@ public final class RaftCore {
         this.id = config.nodeId();
         this.voters = new MajorityConfig(config.voters());
         this.peers = config.voters().stream().filter(v -> v != id).toList();
-        this.log = new RaftLog(persisted.entries());
+        this.log = new RaftLog(persisted.snapshot(), persisted.entries());
+        this.commitIndex = persisted.snapshot().index();
+        this.handedOutIndex = persisted.snapshot().index();
         this.term = persisted.hardState().term();
         this.votedFor = persisted.hardState().votedFor();
         this.persistedHardState = persisted.hardState();

@@ -5,28 +5,64 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The replicated log as one node holds it in memory: entries from index 1, of which a prefix
- * is stable (persisted) and the rest is unstable (waiting for the driver to persist it).
+ * The replicated log as one node holds it in memory: the entries after a <b>base</b>, of which a
+ * prefix is stable (persisted) and the rest is unstable (waiting for the driver to persist it).
  * Ignorant of roles; pure; single-threaded.
  *
- * <p>Invariants: entries are contiguous from index 1; terms never decrease along the log;
- * {@code 0 <= stableIndex <= lastIndex}.
+ * <p>The base is the entry just before the first one held: {@link EntryId#ZERO} for a log that
+ * starts at index 1, otherwise the last entry discarded because a snapshot covers it. Its term is
+ * still known, so an AppendEntries may follow it. The log also knows the last entry covered by the
+ * newest snapshot, which may lie after the base (entries are kept past a snapshot for followers
+ * that are only a little behind).
+ *
+ * <p>Every index is turned into a position in one place ({@link #position}).
+ *
+ * <p>Invariants: entries are contiguous from {@code firstIndex()}; terms never decrease along the
+ * log (the base's and the snapshot's terms included);
+ * {@code base.index <= snapshot.index <= lastIndex} and {@code base.index <= stableIndex <= lastIndex}.
  */
 public final class RaftLog {
 
     private final ArrayList<LogEntry> entries = new ArrayList<>();
+    private EntryId base;
+    private EntryId snapshot;
     private long stableIndex;
 
-    /** A log holding {@code persisted}, all of it stable. */
+    /** A log holding {@code persisted} from index 1, all of it stable. */
     public RaftLog(List<LogEntry> persisted) {
+        this(SnapshotMeta.NONE, persisted);
+    }
+
+    /**
+     * A log after {@code snapshot} holding {@code persisted}, which must start at the index after
+     * the snapshot's, all of it stable.
+     */
+    public RaftLog(SnapshotMeta snapshot, List<LogEntry> persisted) {
+        this.base = snapshot.id();
+        this.snapshot = snapshot.id();
         for (LogEntry e : persisted) {
             appendChecked(e);
         }
         stableIndex = lastIndex();
     }
 
+    /** The index of the first entry held; {@code lastIndex() + 1} when none is. */
+    public long firstIndex() {
+        return base.index() + 1;
+    }
+
+    /** The entry before the first one held, whose term is still known. */
+    public EntryId base() {
+        return base;
+    }
+
+    /** The last entry covered by the newest snapshot; {@link EntryId#ZERO} when there is none. */
+    public EntryId snapshotId() {
+        return snapshot;
+    }
+
     public long lastIndex() {
-        return entries.size();
+        return base.index() + entries.size();
     }
 
     public long lastTerm() {
@@ -42,23 +78,31 @@ public final class RaftLog {
         return stableIndex;
     }
 
-    /** The term of the entry at {@code index}; 0 for index 0; -1 if there is no such entry. */
+    /**
+     * The term of the entry at {@code index}: known for the base (0 for index 0) and every entry
+     * held; -1 for an index past the end or before the base (compacted: see {@link #isCompacted}).
+     */
     public long termAt(long index) {
-        if (index == 0) {
-            return 0;
+        if (index == base.index()) {
+            return base.term();
         }
-        if (index < 0 || index > entries.size()) {
+        if (index < base.index() || index > lastIndex()) {
             return -1;
         }
-        return entries.get((int) (index - 1)).term();
+        return entries.get(position(index)).term();
     }
 
-    /** The entry at {@code index}; throws if there is none. */
+    /** True if {@code index} lies before the base: its entry was discarded and its term is unknown. */
+    public boolean isCompacted(long index) {
+        return index < base.index();
+    }
+
+    /** The entry at {@code index}; throws if it is not held. */
     public LogEntry entryAt(long index) {
-        if (index < 1 || index > entries.size()) {
-            throw new IndexOutOfBoundsException("no entry " + index + " (last " + entries.size() + ")");
+        if (index < firstIndex() || index > lastIndex()) {
+            throw new IndexOutOfBoundsException("no entry " + index + " (held " + firstIndex() + ".." + lastIndex() + ")");
         }
-        return entries.get((int) (index - 1));
+        return entries.get(position(index));
     }
 
     /** True if the log holds an entry at {@code index} with {@code term} (index 0 matches term 0). */
@@ -85,14 +129,18 @@ public final class RaftLog {
     /**
      * The follower's path (§5.3, steps 3–4): {@code newEntries} follow an entry this log
      * already matches. Entries already present with the same term are kept (a duplicate or
-     * reordered message must not truncate anything); at the first entry whose term differs,
-     * this log's suffix is dropped and the rest appended.
+     * reordered message must not truncate anything), and so are entries at or before the base
+     * (a snapshot covers them: they are committed); at the first entry whose term differs, this
+     * log's suffix is dropped and the rest appended.
      *
      * @return the index of the first entry dropped, or 0 if nothing was truncated
      */
     public long appendOrTruncate(List<LogEntry> newEntries) {
         long truncatedFrom = 0;
         for (LogEntry e : newEntries) {
+            if (e.index() <= base.index()) {
+                continue;
+            }
             long existing = termAt(e.index());
             if (existing == e.term()) {
                 continue;
@@ -107,9 +155,11 @@ public final class RaftLog {
     }
 
     private void truncateFrom(long index) {
-        for (long i = lastIndex(); i >= index; i--) {
-            entries.remove((int) (i - 1));
+        if (index <= snapshot.index()) {
+            throw new IllegalStateException("cannot truncate at " + index + ": the snapshot covers up to "
+                    + snapshot.index());
         }
+        entries.subList(position(index), entries.size()).clear();
         stableIndex = Math.min(stableIndex, index - 1);
     }
 
@@ -119,20 +169,20 @@ public final class RaftLog {
      * the range is not empty). An unmodifiable view: copy before keeping.
      */
     public List<LogEntry> slice(long from, long to, int maxEntries, long maxBytes) {
-        if (from < 1 || from > to || from > lastIndex()) {
+        if (from < firstIndex() || from > to || from > lastIndex()) {
             return List.of();
         }
         long end = Math.min(to, lastIndex());
         long bytes = 0;
         long stop = from;
         while (stop <= end && stop - from < maxEntries) {
-            bytes += entries.get((int) (stop - 1)).data().length;
+            bytes += entries.get(position(stop)).data().length;
             if (bytes > maxBytes && stop > from) {
                 break;
             }
             stop++;
         }
-        return Collections.unmodifiableList(entries.subList((int) (from - 1), (int) (stop - 1)));
+        return Collections.unmodifiableList(entries.subList(position(from), position(stop)));
     }
 
     /** The entries not yet persisted. */
@@ -147,19 +197,25 @@ public final class RaftLog {
         }
     }
 
-    /** The first index of the run of entries that share the term of the entry at {@code index}. */
+    /**
+     * The first index of the run of entries that share the term of the entry at {@code index},
+     * as far back as the log holds entries (the run may continue before the base).
+     */
     public long firstIndexOfTermAt(long index) {
         long term = termAt(index);
         long i = index;
-        while (i > 1 && termAt(i - 1) == term) {
+        while (i > firstIndex() && termAt(i - 1) == term) {
             i--;
         }
         return i;
     }
 
-    /** The last index at or below {@code atOrBelow} whose entry has {@code term}; 0 if none. */
+    /**
+     * The last index at or below {@code atOrBelow} whose entry has {@code term}, searching back
+     * to the base; 0 if none.
+     */
     public long lastIndexOfTerm(long term, long atOrBelow) {
-        for (long i = Math.min(atOrBelow, lastIndex()); i >= 1; i--) {
+        for (long i = Math.min(atOrBelow, lastIndex()); i >= Math.max(1, base.index()); i--) {
             long t = termAt(i);
             if (t == term) {
                 return i;
@@ -169,6 +225,11 @@ public final class RaftLog {
             }
         }
         return 0;
+    }
+
+    /** The position in {@link #entries} of the entry at {@code index}, which must be held (or be one past the end). */
+    private int position(long index) {
+        return Math.toIntExact(index - firstIndex());
     }
 
     private void appendChecked(LogEntry e) {

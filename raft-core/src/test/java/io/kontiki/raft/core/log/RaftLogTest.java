@@ -291,4 +291,88 @@ class RaftLogTest {
     void lastIndexOfTermFindsTheLastEntryOfThatTermAtOrBelowTheBound(long term, long atOrBelow, long expected) {
         assertEquals(expected, log(1, 1, 2, 2, 2, 4, 5, 5).lastIndexOfTerm(term, atOrBelow));
     }
+
+    // ---- a log that starts after a snapshot ------------------------------------------------
+
+    /** A log after a snapshot of 2/5 holding entries 6..8 of terms 2, 3, 3. */
+    private static RaftLog afterSnapshot() {
+        return new RaftLog(new SnapshotMeta(5, 2, 100, 7), entries(6, 2, 3, 3));
+    }
+
+    @Test
+    void aLogAfterASnapshotStartsAtTheIndexAfterIt() {
+        RaftLog log = afterSnapshot();
+        assertEquals(6, log.firstIndex());
+        assertEquals(new EntryId(2, 5), log.base());
+        assertEquals(new EntryId(2, 5), log.snapshotId());
+        assertEquals(new EntryId(3, 8), log.lastId());
+        assertEquals(8, log.stableIndex());
+        assertEquals(6, log.entryAt(6).index());
+        assertThrows(IndexOutOfBoundsException.class, () -> log.entryAt(5));
+    }
+
+    @ParameterizedTest(name = "log after 2/5 with [2,3,3]: termAt({0}) = {1}, compacted = {2}")
+    @CsvSource({
+        "0, -1, true",
+        "4, -1, true",   // covered by the snapshot: the term is gone
+        "5,  2, false",  // the base: its term is still known
+        "6,  2, false",
+        "8,  3, false",
+        "9, -1, false",  // past the end
+    })
+    void termAtKnowsTheBaseButNotTheEntriesBeforeIt(long index, long term, boolean compacted) {
+        RaftLog log = afterSnapshot();
+        assertEquals(term, log.termAt(index));
+        assertEquals(compacted, log.isCompacted(index));
+    }
+
+    @Test
+    void anAppendEntriesMayFollowTheBase() {
+        RaftLog log = afterSnapshot();
+        assertTrue(log.matches(5, 2));
+        assertEquals(false, log.matches(4, 2));
+        assertEquals(false, log.matches(0, 0), "index 0 is compacted once a snapshot covers it");
+    }
+
+    @Test
+    void aLogAfterASnapshotMustStartRightAfterIt() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new RaftLog(new SnapshotMeta(5, 2, 100, 7), entries(7, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RaftLog(new SnapshotMeta(5, 2, 100, 7), entries(6, 1)), "terms must not decrease past the base");
+    }
+
+    @Test
+    void anEmptyLogAfterASnapshotEndsAtTheSnapshot() {
+        RaftLog log = new RaftLog(new SnapshotMeta(5, 2, 100, 7), List.of());
+        assertEquals(new EntryId(2, 5), log.lastId());
+        assertEquals(5, log.stableIndex());
+        assertTrue(log.unstableEntries().isEmpty());
+        assertEquals(6, log.append(2, EntryType.COMMAND, new byte[0]));
+    }
+
+    @Test
+    void entriesAtOrBeforeTheBaseAreSkippedNotCompared() {
+        RaftLog log = afterSnapshot();
+        assertEquals(0, log.appendOrTruncate(entries(4, 1, 2, 2, 3)));
+        assertEquals(list(2, 3, 3), List.of(log.termAt(6), log.termAt(7), log.termAt(8)));
+        assertEquals(8, log.lastIndex());
+    }
+
+    @Test
+    void sliceNeverReachesBeforeTheFirstHeldEntry() {
+        RaftLog log = afterSnapshot();
+        assertTrue(log.slice(5, 8, 10, 1000).isEmpty());
+        assertEquals(3, log.slice(6, 8, 10, 1000).size());
+    }
+
+    @Test
+    void termRunSearchesStopAtTheBase() {
+        RaftLog log = afterSnapshot();
+        assertEquals(6, log.firstIndexOfTermAt(6), "the run of term 2 may go on before the base; the log cannot tell");
+        assertEquals(7, log.firstIndexOfTermAt(8));
+        assertEquals(6, log.lastIndexOfTerm(2, 8));
+        assertEquals(5, log.lastIndexOfTerm(2, 5), "the base's term is known");
+        assertEquals(0, log.lastIndexOfTerm(1, 8));
+    }
 }
