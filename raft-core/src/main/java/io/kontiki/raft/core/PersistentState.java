@@ -7,15 +7,22 @@ import java.util.List;
 /**
  * What a {@link Storage} hands back on start: the hard state, the newest durable snapshot
  * ({@link SnapshotMeta#NONE} if there is none), and the log entries that follow it, in order,
- * starting at the index after the snapshot's and without gaps.
+ * starting at the index after the snapshot's and without gaps; and the snapshot it was receiving
+ * from a leader, if any ({@code receiving}, null if none), to resume the transfer.
  */
-public record PersistentState(HardState hardState, SnapshotMeta snapshot, List<LogEntry> entries) {
+public record PersistentState(HardState hardState, SnapshotMeta snapshot, List<LogEntry> entries,
+                              PartialSnapshot receiving) {
 
     public static final PersistentState EMPTY = new PersistentState(HardState.INITIAL, List.of());
 
     /** State without a snapshot: the log starts at index 1. */
     public PersistentState(HardState hardState, List<LogEntry> entries) {
-        this(hardState, SnapshotMeta.NONE, entries);
+        this(hardState, SnapshotMeta.NONE, entries, null);
+    }
+
+    /** State with a snapshot and nothing being received. */
+    public PersistentState(HardState hardState, SnapshotMeta snapshot, List<LogEntry> entries) {
+        this(hardState, snapshot, entries, null);
     }
 
     public PersistentState {

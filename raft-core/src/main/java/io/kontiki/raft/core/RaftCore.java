@@ -4,8 +4,11 @@ import io.kontiki.raft.core.log.EntryId;
 import io.kontiki.raft.core.log.EntryType;
 import io.kontiki.raft.core.log.LogEntry;
 import io.kontiki.raft.core.log.RaftLog;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RaftMessage;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
@@ -21,7 +24,8 @@ import java.util.TreeMap;
  * The Raft protocol of the extended paper's Figure 2 as a pure, single-threaded state machine.
  *
  * <p>Inputs: {@link #step} (a message arrived), {@link #tick} (time advanced one tick),
- * {@link #propose} (a client command). Outputs: {@link #ready()} collects what the inputs
+ * {@link #propose} (a client command), and the driver's reports on snapshots
+ * ({@link #snapshotTaken}, {@link #snapshotInstalled}, {@link #snapshotUnavailable}). Outputs: {@link #ready()} collects what the inputs
  * produced — hard state and entries to persist, messages to send after persisting, committed
  * entries to apply — and {@link #advance} tells the core the driver carried it out. One
  * {@code Ready} at a time: call {@code advance} before the next {@code ready}.
@@ -30,8 +34,8 @@ import java.util.TreeMap;
  * the injected {@link Random}. Same seed, same inputs: same outputs. Not thread-safe: the
  * driver confines it to one event loop.
  *
- * <p>Role logic lives in {@link Election} (§5.2, §5.4.1) and {@link Replication} (§5.3,
- * §5.4.2); this class holds the state, reconciles terms and dispatches.
+ * <p>Role logic lives in {@link Election} (§5.2, §5.4.1), {@link Replication} (§5.3,
+ * §5.4.2) and {@link Snapshots} (§7); this class holds the state, reconciles terms and dispatches.
  */
 public final class RaftCore {
 
@@ -46,6 +50,7 @@ public final class RaftCore {
     final RaftLog log;
     final Election election;
     final Replication replication;
+    final Snapshots snapshots;
 
     long term;
     int votedFor;
@@ -66,6 +71,14 @@ public final class RaftCore {
     boolean broadcastPending;
 
     final List<RaftMessage> outbox = new ArrayList<>();
+    /** The newest snapshot, as stored (NONE if none). */
+    SnapshotMeta snapshot;
+    /** For the next Ready: received chunks to write, a snapshot to install, compaction, a restore, chunks to send. */
+    final List<InstallSnapshot> chunksToWrite = new ArrayList<>();
+    SnapshotMeta installToStart;
+    long compactPending;
+    SnapshotMeta restorePending;
+    final List<SnapshotChunkRequest> chunkSends = new ArrayList<>();
     private HardState persistedHardState;
     private EntryId lastHandedOutEntry;
 
@@ -82,8 +95,10 @@ public final class RaftCore {
         this.term = persisted.hardState().term();
         this.votedFor = persisted.hardState().votedFor();
         this.persistedHardState = persisted.hardState();
+        this.snapshot = persisted.snapshot();
         this.election = new Election(this);
         this.replication = new Replication(this);
+        this.snapshots = new Snapshots(this, persisted.receiving());
         resetElectionTimer();
     }
 
@@ -95,7 +110,7 @@ public final class RaftCore {
             return;
         }
         if (m.term() > term) {
-            int leader = m instanceof AppendEntries ? m.from() : RaftConfig.NO_NODE;
+            int leader = m instanceof AppendEntries || m instanceof InstallSnapshot ? m.from() : RaftConfig.NO_NODE;
             // A vote request alone must not reset the election timer (Figure 2: only a granted
             // vote or the current leader does). Otherwise candidates with stale logs, which can
             // never win, keep an up-to-date follower from ever campaigning.
@@ -113,6 +128,12 @@ public final class RaftCore {
             election.onRequestVote(rv);
         } else if (m instanceof RequestVoteResponse r) {
             election.onVoteResponse(r);
+        } else if (m instanceof InstallSnapshot is) {
+            snapshots.onInstallSnapshot(is);
+        } else if (m instanceof InstallSnapshotResponse r) {
+            snapshots.onInstallSnapshotResponse(r);
+        } else {
+            throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
         }
     }
 
@@ -127,7 +148,8 @@ public final class RaftCore {
                 heartbeatElapsed = 0;
                 replication.heartbeat();
             }
-        } else if (++electionElapsed >= randomizedElectionTimeout) {
+        } else if (++electionElapsed >= randomizedElectionTimeout && !snapshots.isInstalling()) {
+            // (Not while a received snapshot is being installed: the log is about to change.)
             election.campaign("election timeout after " + electionElapsed + " ticks");
         } else if (role == Role.CANDIDATE && electionElapsed % config.heartbeatTicks() == 0) {
             election.retryVoteRequests();
@@ -152,7 +174,9 @@ public final class RaftCore {
                 || !outbox.isEmpty()
                 || log.stableIndex() < log.lastIndex()
                 || !currentHardState().equals(persistedHardState)
-                || Math.min(commitIndex, log.lastIndex()) > handedOutIndex;
+                || Math.min(commitIndex, log.lastIndex()) > handedOutIndex
+                || !chunksToWrite.isEmpty() || installToStart != null || compactPending > 0
+                || restorePending != null || !chunkSends.isEmpty();
     }
 
     /** Collects everything produced since the last Ready. See {@link Ready} for the driver's duties. */
@@ -168,8 +192,14 @@ public final class RaftCore {
                 ? List.copyOf(log.slice(handedOutIndex + 1, applyTo, Integer.MAX_VALUE, Long.MAX_VALUE))
                 : List.of();
         Ready ready = new Ready(hs.equals(persistedHardState) ? null : hs, unstable,
-                new ArrayList<>(outbox), committed);
+                new ArrayList<>(outbox), committed, chunksToWrite, installToStart, compactPending,
+                restorePending, chunkSends);
         outbox.clear();
+        chunksToWrite.clear();
+        installToStart = null;
+        compactPending = 0;
+        restorePending = null;
+        chunkSends.clear();
         handedOutIndex = applyTo > handedOutIndex ? applyTo : handedOutIndex;
         lastHandedOutEntry = unstable.isEmpty() ? null : unstable.get(unstable.size() - 1).id();
         return ready;
@@ -187,6 +217,32 @@ public final class RaftCore {
                 replication.maybeCommit();
             }
         }
+        snapshots.maybeCompact();
+    }
+
+    /**
+     * The application stored a snapshot of its state after entry {@code meta.index()}, durably
+     * (the lab's {@code Snapshot(index, bytes)}): the log may discard what it covers. A snapshot
+     * older than the newest known is ignored.
+     *
+     * @throws IllegalArgumentException if the snapshot is of an entry that is not committed here,
+     *                                  or has another term than the log's entry at its index
+     */
+    public void snapshotTaken(SnapshotMeta meta) {
+        snapshots.snapshotTaken(meta);
+    }
+
+    /**
+     * The driver carried out a Ready's {@link Ready#installSnapshot}: {@code installed} is what
+     * {@link Storage#installSnapshot} returned (false: the bytes did not verify).
+     */
+    public void snapshotInstalled(SnapshotMeta meta, boolean installed) {
+        snapshots.snapshotInstalled(meta, installed);
+    }
+
+    /** The driver could not read a chunk of {@code meta} for {@code peer} (a newer snapshot replaced it). */
+    public void snapshotUnavailable(int peer, SnapshotMeta meta) {
+        snapshots.snapshotUnavailable(peer, meta);
     }
 
     // ---- read-only view, for the driver and observers -----------------------------------
@@ -223,11 +279,21 @@ public final class RaftCore {
         return log.lastIndex();
     }
 
+    /** The index of the first entry the log holds (entries before it are compacted). */
+    public long firstIndex() {
+        return log.firstIndex();
+    }
+
+    /** The newest snapshot this node knows of, as stored; {@link SnapshotMeta#NONE} if none. */
+    public SnapshotMeta snapshot() {
+        return snapshot;
+    }
+
     public long lastTerm() {
         return log.lastTerm();
     }
 
-    /** The term of the entry at {@code index}; 0 for index 0; -1 if absent. */
+    /** The term of the entry at {@code index}; 0 for index 0; -1 if absent or compacted. */
     public long termAt(long index) {
         return log.termAt(index);
     }
@@ -314,6 +380,8 @@ public final class RaftCore {
             send(new RequestVoteResponse(id, rv.from(), term, false));
         } else if (m instanceof AppendEntries ae) {
             send(AppendEntriesResponse.reject(id, ae.from(), term, ae.prevLogIndex(), 0, 0));
+        } else if (m instanceof InstallSnapshot is) {
+            send(new InstallSnapshotResponse(id, is.from(), term, is.snapshot().index(), 0, false));
         }
     }
 }

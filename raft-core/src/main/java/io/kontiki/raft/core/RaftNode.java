@@ -1,7 +1,9 @@
 package io.kontiki.raft.core;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.RaftMessage;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -23,6 +25,15 @@ import org.slf4j.LoggerFactory;
  * then sends its messages and hands committed entries to the apply executor (persist-then-send).
  * The state machine runs on the apply executor, never on the loop.
  *
+ * <p><b>Snapshots.</b> A node that starts with a snapshot first restores the state machine from
+ * it. When the entries applied since the last snapshot pass {@code RaftConfig.snapshotEntries} or
+ * {@code snapshotBytes}, the node asks the state machine for a snapshot ({@link
+ * StateMachine#snapshot()}, on the apply executor), has it written to storage on the snapshot
+ * executor (never on the loop or the apply executor, when one is given), and then lets the log
+ * before it be discarded; {@link #snapshot(long, long, SnapshotWriter)} does the same at the
+ * application's request. A leader's snapshot chunks are read from storage on the snapshot
+ * executor too, so neither taking, sending nor installing a snapshot delays a heartbeat or a vote.
+ *
  * <p>Public methods are thread-safe. {@link #propose} returns at once when called on the loop,
  * and otherwise waits only for the loop to take the proposal (never for replication or disk).
  */
@@ -41,6 +52,9 @@ public final class RaftNode implements AutoCloseable {
     /** Null: persist synchronously on the loop (in-memory storage). */
     private final Executor storageExecutor;
     private final RaftObserver observer;
+    /** Null: read chunks on the storage executor (or the loop), write the application's snapshots on the apply executor. */
+    private final Executor snapshotExecutor;
+    private final RaftConfig config;
     private final long tickMillis;
     /** The next tick; re-armed by each tick (fixed delay: a stalled loop does not replay missed ticks). */
     private volatile LoopExecutor.Cancellable ticker;
@@ -53,6 +67,11 @@ public final class RaftNode implements AutoCloseable {
     private volatile NodeStatus status;
     private volatile long appliedIndex;
     private volatile boolean applyFailed;
+    /** Apply executor only: the term of the last entry applied, and what was applied since the last snapshot. */
+    private long appliedTerm;
+    private long lastSnapshotIndex;
+    private long bytesSinceSnapshot;
+    private volatile boolean snapshotInProgress;
 
     private RaftNode(Builder b) {
         this.loop = b.loop;
@@ -62,7 +81,14 @@ public final class RaftNode implements AutoCloseable {
         this.applyExecutor = b.applyExecutor;
         this.storageExecutor = b.storageExecutor;
         this.observer = b.observer;
-        this.core = new RaftCore(b.config, b.random, storage.load(), observer);
+        this.snapshotExecutor = b.snapshotExecutor;
+        this.config = b.config;
+        PersistentState persisted = storage.load();
+        this.core = new RaftCore(b.config, b.random, persisted, observer);
+        if (!persisted.snapshot().isNone()) {
+            SnapshotMeta snapshot = persisted.snapshot();
+            applyExecutor.execute(() -> restore(snapshot));
+        }
         publishStatus();
         this.tickMillis = b.config.tickMillis();
         this.ticker = loop.schedule(this::onTick, tickMillis);
@@ -121,9 +147,37 @@ public final class RaftNode implements AutoCloseable {
 
     /** The node's state as of its last loop turn. Never blocks. */
     public NodeStatus status() {
-        NodeStatus s = status;
-        return new NodeStatus(s.id(), s.role(), s.term(), s.leaderId(), s.commitIndex(),
-                s.lastLogIndex(), appliedIndex, closed);
+        return status.with(appliedIndex, closed);
+    }
+
+    /**
+     * The application stored a snapshot of its state after applying entry {@code term/index}: it
+     * is written to storage on the calling thread (blocking), and then the log before it may be
+     * discarded. The lab's {@code Snapshot(index, bytes)}. Typically called on the apply executor,
+     * from {@link StateMachine#apply}; thread-safe.
+     *
+     * @return the stored snapshot's metadata
+     * @throws java.io.UncheckedIOException if storage fails to store it (nothing changes)
+     * @throws IllegalArgumentException     if the entry at {@code index} is not committed here or
+     *                                      has another term (reported on the loop, logged)
+     */
+    public SnapshotMeta snapshot(long index, long term, SnapshotWriter writer) {
+        Objects.requireNonNull(writer, "writer");
+        SnapshotMeta meta = storage.saveSnapshot(index, term, writer);
+        snapshotStored(meta);
+        return meta;
+    }
+
+    /**
+     * Asks the state machine for a snapshot now, whatever the thresholds say, and stores it as the
+     * thresholds would. The future completes with the stored snapshot (or exceptionally, also when
+     * a snapshot is already being taken or nothing was applied since the last one). Thread-safe;
+     * never blocks.
+     */
+    public CompletableFuture<SnapshotMeta> takeSnapshot() {
+        CompletableFuture<SnapshotMeta> result = new CompletableFuture<>();
+        applyExecutor.execute(() -> startSnapshot(result));
+        return result;
     }
 
     /** Delivers a message from the network. Thread-safe; never blocks. */
@@ -142,9 +196,7 @@ public final class RaftNode implements AutoCloseable {
         }
         closed = true;
         ticker.cancel();
-        NodeStatus s = status;
-        status = new NodeStatus(s.id(), s.role(), s.term(), s.leaderId(), s.commitIndex(),
-                s.lastLogIndex(), appliedIndex, true);
+        status = status.with(appliedIndex, true);
     }
 
     public boolean isClosed() {
@@ -203,13 +255,14 @@ public final class RaftNode implements AutoCloseable {
         for (int round = 0; round < MAX_READY_ROUNDS_PER_FLUSH && core.hasReady(); round++) {
             Ready ready = core.ready();
             observer.onReady(core, ready);
-            if (storageExecutor != null && ready.mustPersist()) {
+            sendSnapshotChunks(ready.snapshotSends());
+            if (storageExecutor != null && (ready.mustPersist() || ready.installSnapshot() != null)) {
                 persistAsync(ready);
                 publishStatus();
                 return;
             }
-            persist(ready);
-            complete(ready, false);
+            Boolean installed = persist(ready);
+            complete(ready, false, installed);
         }
         if (core.hasReady()) {
             scheduleFlush();
@@ -225,8 +278,9 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         storageExecutor.execute(() -> {
+            Boolean installed;
             try {
-                persist(ready);
+                installed = persist(ready);
             } catch (RuntimeException e) {
                 loop.execute(() -> storageFailed(e));
                 return;
@@ -234,7 +288,7 @@ public final class RaftNode implements AutoCloseable {
             loop.execute(() -> {
                 persisting = false;
                 if (!closed) {
-                    complete(ready, true);
+                    complete(ready, true, installed);
                     if (core.hasReady()) {
                         scheduleFlush();
                     }
@@ -244,19 +298,75 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
-    /** The Ready is durable: release its messages and committed entries, then advance the core. */
-    private void complete(Ready ready, boolean earlyMessagesSent) {
+    /**
+     * The Ready is durable: release its messages, the snapshot to restore and the committed entries,
+     * advance the core, and report the outcome of its snapshot install ({@code installed}, null if
+     * it had none).
+     */
+    private void complete(Ready ready, boolean earlyMessagesSent, Boolean installed) {
         observer.onPersisted(core, ready);
         for (RaftMessage m : ready.messages()) {
             if (!(earlyMessagesSent && Ready.maySendBeforePersist(m))) {
                 transport.send(m);
             }
         }
+        if (ready.restoreSnapshot() != null) {
+            SnapshotMeta snapshot = ready.restoreSnapshot();
+            applyExecutor.execute(() -> restore(snapshot));
+        }
         if (!ready.committedEntries().isEmpty()) {
             List<LogEntry> batch = ready.committedEntries();
             applyExecutor.execute(() -> applyAll(batch));
         }
         core.advance(ready);
+        if (installed != null) {
+            if (!installed) {
+                LOG.warn("node {}: the {} received from the leader did not verify; it is sent again",
+                        core.id(), ready.installSnapshot());
+            }
+            core.snapshotInstalled(ready.installSnapshot(), installed);
+        }
+    }
+
+    /**
+     * A leader's snapshot chunks: read off the loop (on the snapshot executor, else the storage
+     * executor), then sent from the loop. A chunk that cannot be read (a newer snapshot replaced
+     * it) makes the core start that follower over.
+     */
+    private void sendSnapshotChunks(List<SnapshotChunkRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        Executor reader = snapshotExecutor != null ? snapshotExecutor : storageExecutor;
+        for (SnapshotChunkRequest r : requests) {
+            if (reader == null) {
+                sendChunk(r, readChunk(r));
+            } else {
+                reader.execute(() -> {
+                    byte[] data = readChunk(r);
+                    onLoop(() -> sendChunk(r, data));
+                });
+            }
+        }
+    }
+
+    private byte[] readChunk(SnapshotChunkRequest r) {
+        try {
+            return storage.readSnapshot(r.snapshot(), r.offset(), r.length());
+        } catch (RuntimeException e) {
+            LOG.info("node {}: cannot read {} for node {}: {}", core.id(), r.snapshot(), r.to(), e.toString());
+            return null;
+        }
+    }
+
+    /** On the loop. */
+    private void sendChunk(SnapshotChunkRequest r, byte[] data) {
+        if (data == null) {
+            core.snapshotUnavailable(r.to(), r.snapshot());
+            scheduleFlush();
+        } else if (core.role() == Role.LEADER && core.term() == r.term()) {
+            transport.send(r.toMessage(data));
+        }
     }
 
     /** Storage failed: the state on disk is unknown, so the node stops rather than acknowledge anything. */
@@ -266,22 +376,29 @@ public final class RaftNode implements AutoCloseable {
         close();
     }
 
-    private void persist(Ready ready) {
-        if (!ready.mustPersist()) {
-            return;
-        }
-        if (ready.hardState() != null) {
-            storage.saveHardState(ready.hardState());
-        }
-        List<LogEntry> entries = ready.entries();
-        if (!entries.isEmpty()) {
-            long first = entries.get(0).index();
-            if (first <= storage.lastIndex()) {
-                storage.truncateSuffix(first);
+    /** Carries out a Ready's storage duties; returns the outcome of its snapshot install, null if none. */
+    private Boolean persist(Ready ready) {
+        if (ready.mustPersist()) {
+            if (ready.hardState() != null) {
+                storage.saveHardState(ready.hardState());
             }
-            storage.append(entries);
+            List<LogEntry> entries = ready.entries();
+            if (!entries.isEmpty()) {
+                long first = entries.get(0).index();
+                if (first <= storage.lastIndex()) {
+                    storage.truncateSuffix(first);
+                }
+                storage.append(entries);
+            }
+            for (var chunk : ready.snapshotChunks()) {
+                storage.writeSnapshotChunk(chunk.snapshot(), chunk.offset(), chunk.data());
+            }
+            if (ready.compactTo() > 0) {
+                storage.compact(ready.compactTo());
+            }
+            storage.sync();
         }
-        storage.sync();
+        return ready.installSnapshot() == null ? null : storage.installSnapshot(ready.installSnapshot());
     }
 
     private void applyAll(List<LogEntry> entries) {
@@ -289,9 +406,14 @@ public final class RaftNode implements AutoCloseable {
             if (closed || applyFailed) {
                 return;
             }
+            if (e.index() <= appliedIndex) {
+                continue; // handed out before a snapshot that covers it was restored
+            }
             try {
                 stateMachine.apply(e);
                 appliedIndex = e.index();
+                appliedTerm = e.term();
+                bytesSinceSnapshot += e.data().length;
             } catch (RuntimeException ex) {
                 applyFailed = true;
                 LOG.error("node {}: state machine failed to apply entry {}; applying stops on this node",
@@ -299,11 +421,99 @@ public final class RaftNode implements AutoCloseable {
                 return;
             }
         }
+        if (config.takesSnapshots() && !snapshotInProgress
+                && ((config.snapshotEntries() > 0 && appliedIndex - lastSnapshotIndex >= config.snapshotEntries())
+                    || (config.snapshotBytes() > 0 && bytesSinceSnapshot >= config.snapshotBytes()))) {
+            startSnapshot(null);
+        }
+    }
+
+    /** On the apply executor: the state machine restores {@code snapshot} from storage. */
+    private void restore(SnapshotMeta snapshot) {
+        if (closed || applyFailed) {
+            return;
+        }
+        try (InputStream in = storage.openSnapshot(snapshot)) {
+            stateMachine.restore(snapshot, in);
+            appliedIndex = snapshot.index();
+            appliedTerm = snapshot.term();
+            lastSnapshotIndex = snapshot.index();
+            bytesSinceSnapshot = 0;
+        } catch (Exception ex) {
+            applyFailed = true;
+            LOG.error("node {}: state machine failed to restore {}; applying stops on this node",
+                    core.id(), snapshot, ex);
+        }
+    }
+
+    /**
+     * On the apply executor: captures the state machine's snapshot, then stores it on the snapshot
+     * executor (inline without one). {@code result}, if not null, learns the outcome.
+     */
+    private void startSnapshot(CompletableFuture<SnapshotMeta> result) {
+        if (closed || applyFailed || snapshotInProgress || appliedIndex == lastSnapshotIndex) {
+            if (result != null) {
+                result.completeExceptionally(new IllegalStateException(closed || applyFailed ? "node is stopped"
+                        : snapshotInProgress ? "a snapshot is already being taken"
+                        : "nothing was applied since the snapshot at index " + lastSnapshotIndex));
+            }
+            return;
+        }
+        long index = appliedIndex;
+        long term = appliedTerm;
+        SnapshotWriter writer;
+        try {
+            writer = stateMachine.snapshot();
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: the state machine could not take a snapshot at index {}: {}", core.id(), index,
+                    e.toString());
+            if (result != null) {
+                result.completeExceptionally(e);
+            }
+            return;
+        }
+        snapshotInProgress = true;
+        lastSnapshotIndex = index;
+        bytesSinceSnapshot = 0;
+        Runnable store = () -> {
+            try {
+                SnapshotMeta meta = storage.saveSnapshot(index, term, writer);
+                snapshotStored(meta);
+                if (result != null) {
+                    result.complete(meta);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: could not store a snapshot at index {}: {}", core.id(), index, e.toString());
+                if (result != null) {
+                    result.completeExceptionally(e);
+                }
+            } finally {
+                snapshotInProgress = false;
+            }
+        };
+        if (snapshotExecutor != null) {
+            snapshotExecutor.execute(store);
+        } else {
+            store.run();
+        }
+    }
+
+    /** A snapshot is durable in storage: the core may discard the log it covers. Any thread. */
+    private void snapshotStored(SnapshotMeta meta) {
+        onLoop(() -> {
+            try {
+                core.snapshotTaken(meta);
+            } catch (IllegalArgumentException e) {
+                LOG.error("node {}: {}", core.id(), e.getMessage());
+            }
+            scheduleFlush();
+        });
     }
 
     private void publishStatus() {
         status = new NodeStatus(core.id(), core.role(), core.term(), core.leaderId(),
-                core.commitIndex(), core.lastIndex(), appliedIndex, closed);
+                core.commitIndex(), core.lastIndex(), appliedIndex, closed, core.snapshot().index(),
+                core.firstIndex());
     }
 
     /** Assembles a node. Every part but the observer is required. */
@@ -315,6 +525,7 @@ public final class RaftNode implements AutoCloseable {
         private StateMachine stateMachine;
         private Executor applyExecutor;
         private Executor storageExecutor;
+        private Executor snapshotExecutor;
         private Random random;
         private RaftObserver observer = RaftObserver.NONE;
 
@@ -355,6 +566,17 @@ public final class RaftNode implements AutoCloseable {
          */
         public Builder storageExecutor(Executor v) {
             storageExecutor = v;
+            return this;
+        }
+
+        /**
+         * Where to write the application's snapshots and read the chunks a leader sends: an
+         * executor that is neither the loop nor the apply executor (several threads are fine).
+         * Optional: without it snapshots are written on the apply executor and chunks read on the
+         * storage executor (or the loop, when there is none — right for in-memory storage).
+         */
+        public Builder snapshotExecutor(Executor v) {
+            snapshotExecutor = v;
             return this;
         }
 

@@ -37,7 +37,9 @@ final class Replication {
      * and the retransmission timer: a probing peer gets the entries from {@code next}; a
      * replicating peer whose oldest unacknowledged message is a heartbeat interval old is
      * assumed to have lost it and goes back to probing; any other peer gets an empty
-     * AppendEntries anchored at its match index, which cannot be rejected for a gap.
+     * AppendEntries anchored at its match index (or at the log's base, if the match lies before
+     * it), which cannot be rejected for a gap. A peer being sent a snapshot also gets its
+     * unacknowledged chunks again if they seem lost ({@link Snapshots#heartbeat}).
      */
     void heartbeat() {
         for (Map.Entry<Integer, Progress> e : core.progress.entrySet()) {
@@ -51,14 +53,25 @@ final class Replication {
                 pr.resumeProbe();
                 sendAppend(peer, pr);
             } else {
-                long prev = pr.match();
+                if (pr.state() == Progress.State.SNAPSHOT) {
+                    core.snapshots.heartbeat(peer, pr);
+                }
+                long prev = Math.max(pr.match(), core.log.base().index());
                 core.send(new AppendEntries(core.id, peer, core.term, prev, core.log.termAt(prev),
                         List.of(), core.commitIndex));
             }
         }
     }
 
-    private void sendAppend(int peer, Progress pr) {
+    /**
+     * Sends the entries from the peer's {@code next}, or, if the log no longer holds the entry
+     * before them, starts sending it the snapshot instead.
+     */
+    void sendAppend(int peer, Progress pr) {
+        if (pr.next() < core.log.firstIndex()) {
+            core.snapshots.startSending(peer, pr);
+            return;
+        }
         long prev = pr.next() - 1;
         List<LogEntry> entries = core.log.slice(pr.next(), core.log.lastIndex(),
                 core.config.maxEntriesPerAppend(), core.config.maxBytesPerAppend());
@@ -77,6 +90,18 @@ final class Replication {
         }
         if (m.success()) {
             boolean moved = pr.maybeUpdate(m.index(), core.tickCount);
+            if (pr.state() == Progress.State.SNAPSHOT) {
+                // The follower did not need the snapshot, or has installed it and its answer was
+                // lost: if the log follows what it holds, go back to replicating.
+                if (moved) {
+                    maybeCommit();
+                }
+                if (pr.match() + 1 >= core.log.firstIndex()) {
+                    pr.becomeProbe();
+                    sendAppend(m.from(), pr);
+                }
+                return;
+            }
             if (pr.state() == Progress.State.PROBE && m.index() >= pr.match()) {
                 pr.becomeReplicate();
             } else if (moved) {
@@ -133,10 +158,10 @@ final class Replication {
         if (core.role == Role.LEADER) {
             return; // two leaders in one term cannot happen; ignore rather than corrupt
         }
-        if (core.role == Role.CANDIDATE || core.leaderId != m.from()) {
-            core.becomeFollower(core.term, m.from(), "heard from leader " + m.from() + " in term " + core.term);
+        followLeader(m.from());
+        if (core.snapshots.isInstalling()) {
+            return; // the log changes when the install completes; the leader sends these again
         }
-        core.electionElapsed = 0;
         if (m.prevLogIndex() < core.commitIndex) {
             // Everything up to our commit index already matches the leader's log.
             long matched = Math.max(core.commitIndex, lastMatchedWithin(m, core.commitIndex));
@@ -158,6 +183,14 @@ final class Replication {
             core.commitIndex = newCommit;
         }
         core.send(AppendEntriesResponse.accept(core.id, m.from(), core.term, lastNew));
+    }
+
+    /** Recognises {@code leader} as this term's leader and restarts the election timer. */
+    void followLeader(int leader) {
+        if (core.role == Role.CANDIDATE || core.leaderId != leader) {
+            core.becomeFollower(core.term, leader, "heard from leader " + leader + " in term " + core.term);
+        }
+        core.electionElapsed = 0;
     }
 
     /**

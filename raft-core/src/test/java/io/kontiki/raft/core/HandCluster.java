@@ -97,13 +97,19 @@ final class HandCluster {
         return storages.get(id);
     }
 
-    /** (Re)starts node {@code id} from {@code state}, with a fresh per-node seeded Random. */
+    /** (Re)starts node {@code id} from {@code state} (without a snapshot), with a fresh per-node seeded Random. */
     RaftCore start(int id, PersistentState state) {
         InMemoryStorage storage = new InMemoryStorage();
         storage.saveHardState(state.hardState());
         storage.append(state.entries());
+        return start(id, storage);
+    }
+
+    /** (Re)starts node {@code id} from what {@code storage} holds. */
+    private RaftCore start(int id, InMemoryStorage storage) {
         storages.put(id, storage);
-        RaftCore core = new RaftCore(config.withNodeId(id), new Random(seed * 31 + id), state, RaftObserver.NONE);
+        RaftCore core = new RaftCore(config.withNodeId(id), new Random(seed * 31 + id), storage.load(),
+                RaftObserver.NONE);
         cores.put(id, core);
         readies.put(id, new ArrayList<>());
         return core;
@@ -111,7 +117,24 @@ final class HandCluster {
 
     /** Crashes node {@code id} (its in-flight messages stay in the network) and restarts it from its storage. */
     RaftCore restart(int id) {
-        return start(id, storages.get(id).load());
+        return start(id, storages.get(id).copy());
+    }
+
+    /**
+     * The application of node {@code id} takes a snapshot after entry {@code index} (its bytes name
+     * the index, {@code size} of them) and tells the core, as {@code RaftNode.snapshot} does.
+     */
+    io.kontiki.raft.core.log.SnapshotMeta snapshot(int id, long index, int size) {
+        RaftCore c = cores.get(id);
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) (index + i);
+        }
+        io.kontiki.raft.core.log.SnapshotMeta meta = storages.get(id).saveSnapshot(index, c.termAt(index),
+                out -> out.write(data));
+        c.snapshotTaken(meta);
+        flush(id);
+        return meta;
     }
 
     void isolate(int id) {
@@ -151,15 +174,28 @@ final class HandCluster {
         return released;
     }
 
+    /** Steps {@code m} into its addressee, whose answers go to the network. */
+    void inject(RaftMessage m) {
+        cores.get(m.to()).step(m);
+        flush(m.to());
+    }
+
     private List<Ready> flush(int id, java.util.Collection<RaftMessage> released) {
         RaftCore c = cores.get(id);
         List<Ready> handled = new ArrayList<>();
         for (int round = 0; round < 16 && c.hasReady(); round++) {
             Ready ready = c.ready();
-            persist(id, ready);
-            released.addAll(ready.messages());
-            sent.addAll(ready.messages());
+            Boolean installed = persist(id, ready);
+            List<RaftMessage> out = new ArrayList<>(ready.messages());
+            for (SnapshotChunkRequest r : ready.snapshotSends()) {
+                out.add(r.toMessage(storages.get(id).readSnapshot(r.snapshot(), r.offset(), r.length())));
+            }
+            released.addAll(out);
+            sent.addAll(out);
             c.advance(ready);
+            if (installed != null) {
+                c.snapshotInstalled(ready.installSnapshot(), installed);
+            }
             handled.add(ready);
             readies.get(id).add(ready);
         }
@@ -172,7 +208,7 @@ final class HandCluster {
         }
     }
 
-    private void persist(int id, Ready ready) {
+    private Boolean persist(int id, Ready ready) {
         InMemoryStorage storage = storages.get(id);
         if (ready.hardState() != null) {
             storage.saveHardState(ready.hardState());
@@ -184,6 +220,13 @@ final class HandCluster {
             }
             storage.append(ready.entries());
         }
+        for (var chunk : ready.snapshotChunks()) {
+            storage.writeSnapshotChunk(chunk.snapshot(), chunk.offset(), chunk.data());
+        }
+        if (ready.compactTo() > 0) {
+            storage.compact(ready.compactTo());
+        }
+        return ready.installSnapshot() == null ? null : storage.installSnapshot(ready.installSnapshot());
     }
 
     /** Flushes every node and delivers messages (and their consequences) until the network is quiet. */

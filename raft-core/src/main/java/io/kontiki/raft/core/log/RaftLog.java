@@ -227,6 +227,62 @@ public final class RaftLog {
         return 0;
     }
 
+    /**
+     * Records that a snapshot now covers every entry up to {@code id}, an entry this log holds
+     * (or its base). Entries are not discarded here: see {@link #compactTo}.
+     */
+    public void snapshotTaken(EntryId id) {
+        if (id.index() <= snapshot.index()) {
+            throw new IllegalArgumentException("snapshot " + id + " is not newer than " + snapshot);
+        }
+        if (termAt(id.index()) != id.term()) {
+            throw new IllegalArgumentException("snapshot " + id + " does not match the log (term "
+                    + termAt(id.index()) + " at index " + id.index() + ")");
+        }
+        snapshot = id;
+    }
+
+    /**
+     * Discards every entry up to {@code index}, which becomes the base. Only entries that a
+     * snapshot covers and that are stable may go: {@code base <= index <= min(snapshot, stable)}.
+     */
+    public void compactTo(long index) {
+        if (index < base.index() || index > snapshot.index() || index > stableIndex) {
+            throw new IllegalArgumentException("cannot compact to " + index + " (base " + base.index()
+                    + ", snapshot " + snapshot.index() + ", stable " + stableIndex + ")");
+        }
+        if (index == base.index()) {
+            return;
+        }
+        EntryId newBase = new EntryId(termAt(index), index);
+        entries.subList(0, position(index + 1)).clear();
+        base = newBase;
+    }
+
+    /**
+     * Installs a snapshot received from the leader, newer than this log's (§7, Figure 13 steps
+     * 6–7): if the log holds the snapshot's last entry, the entries after it are kept; otherwise
+     * the whole log is discarded. Either way the snapshot's last entry becomes the base.
+     *
+     * @return whether the entries after the snapshot were kept
+     */
+    public boolean restore(EntryId id) {
+        if (id.index() <= snapshot.index()) {
+            throw new IllegalArgumentException("snapshot " + id + " is not newer than " + snapshot);
+        }
+        boolean keep = matches(id.index(), id.term());
+        if (keep) {
+            entries.subList(0, position(id.index() + 1)).clear();
+            stableIndex = Math.max(stableIndex, id.index());
+        } else {
+            entries.clear();
+            stableIndex = id.index();
+        }
+        base = id;
+        snapshot = id;
+        return keep;
+    }
+
     /** The position in {@link #entries} of the entry at {@code index}, which must be held (or be one past the end). */
     private int position(long index) {
         return Math.toIntExact(index - firstIndex());

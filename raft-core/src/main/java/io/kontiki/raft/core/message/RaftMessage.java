@@ -10,7 +10,8 @@ package io.kontiki.raft.core.message;
  * before dispatching by type (§5.1).
  */
 public sealed interface RaftMessage
-        permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse {
+        permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, InstallSnapshot,
+                InstallSnapshotResponse {
 
     /** The sending node's id. */
     int from();
@@ -22,7 +23,7 @@ public sealed interface RaftMessage
     long term();
 
     /**
-     * True for requests (RequestVote, AppendEntries), false for responses. The lab's network
+     * True for requests (RequestVote, AppendEntries, InstallSnapshot), false for responses. The lab's network
      * model treats the two differently (request loss before the handler, reply loss after it).
      */
     boolean isRequest();
