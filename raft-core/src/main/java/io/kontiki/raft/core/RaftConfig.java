@@ -95,6 +95,16 @@ public record RaftConfig(int nodeId, List<Integer> voters, long tickMillis, int 
         return new Builder(nodeId, voters);
     }
 
+    /** A builder holding this configuration, to change a few settings of it. */
+    public Builder toBuilder() {
+        return builder(nodeId, voters).tickMillis(tickMillis).heartbeatTicks(heartbeatTicks).electionTicks(electionTicks)
+                .noopOnElection(noopOnElection).maxEntriesPerAppend(maxEntriesPerAppend)
+                .maxBytesPerAppend(maxBytesPerAppend).maxInflightAppends(maxInflightAppends)
+                .snapshotChunkBytes(snapshotChunkBytes).maxSnapshotInflightBytes(maxSnapshotInflightBytes)
+                .maxSnapshotSends(maxSnapshotSends).catchUpEntries(catchUpEntries).snapshotEntries(snapshotEntries)
+                .snapshotBytes(snapshotBytes);
+    }
+
     /** A copy with another node id, for building the configurations of a whole cluster. */
     public RaftConfig withNodeId(int id) {
         return new RaftConfig(id, voters, tickMillis, heartbeatTicks, electionTicks, noopOnElection,

@@ -59,6 +59,12 @@ public final class CompactMessageSizes {
                 size += sizeOf(e);
             }
             return size;
+        } else if (m instanceof io.kontiki.raft.core.message.InstallSnapshot is) {
+            return size + varintSize(is.snapshot().index()) + varintSize(is.snapshot().term())
+                    + varintSize(is.snapshot().size()) + 4 + varintSize(is.offset())
+                    + varintSize(is.data().length) + is.data().length;
+        } else if (m instanceof io.kontiki.raft.core.message.InstallSnapshotResponse r) {
+            return size + varintSize(r.snapshotIndex()) + varintSize(r.nextOffset()) + 1;
         } else {
             AppendEntriesResponse r = (AppendEntriesResponse) m;
             return size + 1 + varintSize(r.index()) + varintSize(r.conflictTerm())

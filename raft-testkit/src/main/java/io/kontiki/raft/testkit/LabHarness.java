@@ -59,7 +59,19 @@ public final class LabHarness implements AutoCloseable {
      * (§4.7), starts every server, then connects every server.
      */
     public static LabHarness make(LabClusterFactory factory, int servers, boolean unreliable) {
-        AppliedLogs logs = new AppliedLogs(servers);
+        return make(factory, servers, unreliable, new AppliedLogs(servers));
+    }
+
+    /**
+     * The lab's {@code make_config(n, unreliable, snapshot)}: with {@code snapshot}, the snapshot
+     * applier (§4.8) instead of the plain one.
+     */
+    public static LabHarness make(LabClusterFactory factory, int servers, boolean unreliable, boolean snapshot) {
+        return make(factory, servers, unreliable, snapshot ? AppliedLogs.withSnapshots(servers, 0) : new AppliedLogs(servers));
+    }
+
+    /** {@code make_config} with the given applier (for scenarios beyond the lab, e.g. padded snapshots). */
+    public static LabHarness make(LabClusterFactory factory, int servers, boolean unreliable, AppliedLogs logs) {
         LabCluster cluster = factory.create(servers, unreliable, logs);
         LabHarness cfg = new LabHarness(cluster, logs);
         try {
@@ -78,6 +90,11 @@ public final class LabHarness implements AutoCloseable {
 
     public LabCluster cluster() {
         return cluster;
+    }
+
+    /** The record of what every server applied (and, with the snapshot applier, snapshotted). */
+    public AppliedLogs logs() {
+        return logs;
     }
 
     public int servers() {

@@ -30,7 +30,15 @@ public enum LabScenario {
     UNRELIABLE_AGREE_2C("unreliableAgree2C", LabScenarios2C::unreliableAgree2C),
     FIGURE8_UNRELIABLE_2C("figure8Unreliable2C", LabScenarios2C::figure8Unreliable2C),
     RELIABLE_CHURN_2C("reliableChurn2C", LabScenarios2C::reliableChurn2C),
-    UNRELIABLE_CHURN_2C("unreliableChurn2C", LabScenarios2C::unreliableChurn2C);
+    UNRELIABLE_CHURN_2C("unreliableChurn2C", LabScenarios2C::unreliableChurn2C),
+
+    SNAPSHOT_BASIC_2D("snapshotBasic2D", LabScenarios2D::snapshotBasic2D),
+    SNAPSHOT_INSTALL_2D("snapshotInstall2D", LabScenarios2D::snapshotInstall2D),
+    SNAPSHOT_INSTALL_UNRELIABLE_2D("snapshotInstallUnreliable2D", LabScenarios2D::snapshotInstallUnreliable2D),
+    SNAPSHOT_INSTALL_CRASH_2D("snapshotInstallCrash2D", LabScenarios2D::snapshotInstallCrash2D),
+    SNAPSHOT_INSTALL_UNCRASH_2D("snapshotInstallUnCrash2D", LabScenarios2D::snapshotInstallUnCrash2D),
+    SNAPSHOT_ALL_CRASH_2D("snapshotAllCrash2D", LabScenarios2D::snapshotAllCrash2D),
+    SNAPSHOT_INIT_2D("snapshotInit2D", LabScenarios2D::snapshotInit2D);
 
     private final String method;
     private final Consumer<LabClusterFactory> body;

@@ -143,6 +143,7 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
         InMemoryStorage storage = saved[server] == null ? new InMemoryStorage() : saved[server].copy();
         saved[server] = storage;
         AtomicReference<RaftNode> self = new AtomicReference<>();
+        applier.started(server);
         Transport transport = network.attach(server, m -> {
             RaftNode node = self.get();
             if (node != null) {
@@ -165,14 +166,10 @@ public final class RealTimeCluster extends NetworkedLabCluster implements RealTi
                 .loop(loop.loop())
                 .transport(transport)
                 .storage(storage)
-                .stateMachine(checker.checkedStateMachine(server, incarnation, e -> {
-                    try {
-                        applier.apply(server, e);
-                    } catch (Throwable t) {
-                        recordFailure(t);
-                        throw t;
-                    }
-                }))
+                .stateMachine(checker.checkedStateMachine(server, incarnation,
+                        applier.asStateMachine(server,
+                                (index, term, data) -> self.get().snapshot(index, term, out -> out.write(data)),
+                                this::recordFailure)))
                 .applyExecutor(applyThread)
                 .storageExecutor(storageThread)
                 .random(new Random(SimulatedCluster.mix(seed, server, incarnation)))

@@ -8,6 +8,9 @@ import io.kontiki.raft.core.StateMachine;
 import io.kontiki.raft.core.log.EntryId;
 import io.kontiki.raft.core.log.EntryType;
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +41,11 @@ import java.util.function.LongUnaryOperator;
  *   <li><b>Applies in order:</b> each incarnation applies indexes 1, 2, 3, … without gaps
  *       (see {@link #checkedStateMachine}).</li>
  * </ul>
+ * A snapshot stands for the entries it covers: a leader whose log starts after a snapshot holds
+ * the committed entries before it through the snapshot (its own entry at the snapshot's index
+ * must still have the committed term); a snapshot may only be restored at an index known
+ * committed, with that entry's term, and applying then continues at the index after it; a
+ * snapshot a node stores must be of an entry known committed, with its term.
  * The cost is constant per persisted or committed entry, and linear in the committed log per
  * election.
  *
@@ -71,7 +79,7 @@ public final class SafetyChecker implements RaftObserver {
         trace.event("node " + core.id() + " " + previousRole + "->" + core.role() + " " + terms
                 + " (" + cause + ")");
         if (core.role() == Role.LEADER) {
-            leaderElected(core.id(), core.term(), core::termAt, core.lastIndex());
+            leaderElected(core.id(), core.term(), core::termAt, core.firstIndex() - 1, core.lastIndex());
         }
     }
 
@@ -97,12 +105,35 @@ public final class SafetyChecker implements RaftObserver {
         for (LogEntry e : ready.committedEntries()) {
             entryCommitted(core.id(), core.term(), e);
         }
+        if (ready.installSnapshot() != null) {
+            snapshotOfCommitted(core.id(), "installs", ready.installSnapshot());
+        }
+        SnapshotMeta s = core.snapshot();
+        if (!s.isNone()) {
+            snapshotOfCommitted(core.id(), "holds", s);
+        }
+    }
+
+    /** A snapshot must be of an entry known committed, with that entry's term. */
+    private void snapshotOfCommitted(int node, String what, SnapshotMeta s) {
+        int pos = (int) (s.index() - 1);
+        Committed c = pos < committed.size() ? committed.get(pos) : null;
+        if (c == null) {
+            violation("snapshot: node " + node + " " + what + " " + s + ", but no node reported index " + s.index()
+                    + " committed");
+        } else if (c.term != s.term()) {
+            violation("snapshot: node " + node + " " + what + " " + s + ", but " + c.term + "/" + s.index()
+                    + " was committed there");
+        }
     }
 
     // ---- the checks, on plain values ------------------------------------------------------
 
-    /** Node {@code node} became leader of {@code term}; its log ends at {@code lastIndex}. */
-    synchronized void leaderElected(int node, long term, LongUnaryOperator termAt, long lastIndex) {
+    /**
+     * Node {@code node} became leader of {@code term}; its log ends at {@code lastIndex}, and the
+     * entries before {@code base} are covered by its snapshot (only {@code base}'s term is known).
+     */
+    synchronized void leaderElected(int node, long term, LongUnaryOperator termAt, long base, long lastIndex) {
         Integer other = leaderOfTerm.putIfAbsent(term, node);
         if (other != null && other != node) {
             violation("election safety: term " + term + " has two leaders, node " + other + " and node " + node);
@@ -113,6 +144,9 @@ public final class SafetyChecker implements RaftObserver {
                 continue;
             }
             long index = i + 1L;
+            if (index < base) {
+                continue; // covered by the leader's snapshot (checked when the snapshot was made)
+            }
             long have = index <= lastIndex ? termAt.applyAsLong(index) : -1;
             if (have != c.term) {
                 violation("leader completeness: node " + node + " became leader of term " + term
@@ -174,6 +208,24 @@ public final class SafetyChecker implements RaftObserver {
     public StateMachine checkedStateMachine(int node, int incarnation, StateMachine delegate) {
         return new StateMachine() {
             private long lastApplied;
+
+            @Override
+            public void restore(SnapshotMeta snapshot, InputStream data) throws IOException {
+                synchronized (SafetyChecker.this) {
+                    if (snapshot.index() <= lastApplied) {
+                        violation("restore: node " + node + " (incarnation " + incarnation + ") restored " + snapshot
+                                + " after applying up to " + lastApplied);
+                    }
+                    snapshotOfCommitted(node, "restores", snapshot);
+                    lastApplied = snapshot.index();
+                }
+                try {
+                    delegate.restore(snapshot, data);
+                } catch (RuntimeException | Error t) {
+                    failureSink.accept(t);
+                    throw t;
+                }
+            }
 
             @Override
             public void apply(LogEntry e) {

@@ -8,6 +8,7 @@ import io.kontiki.raft.core.RaftNode;
 import io.kontiki.raft.core.Transport;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class SimulatedCluster extends NetworkedLabCluster {
     private final VirtualLoopExecutor[] loops;
     private String summary;
     private boolean closed;
+    private UnaryOperator<RaftConfig> config = UnaryOperator.identity();
     /** Odd seeds persist through a storage executor whose sync takes {@value #STORAGE_SYNC_MILLIS} ms. */
     private final boolean asyncStorage;
     static final long STORAGE_SYNC_MILLIS = 1;
@@ -92,8 +94,25 @@ public final class SimulatedCluster extends NetworkedLabCluster {
 
     /** A factory for {@link LabHarness#make}, with the lab's 120 s limit and the configured trace size. */
     public static LabClusterFactory factory(long seed) {
-        return (servers, unreliable, applier) -> new SimulatedCluster(seed, servers, unreliable, applier,
-                VirtualScheduler.DEFAULT_TIME_LIMIT_MILLIS, Trace.configuredCapacity());
+        return factory(seed, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #factory(long)}, with each node's configuration ({@code RaftConfig.lab}) passed
+     * through {@code config} first (scenarios beyond the lab change, say, the snapshot chunk size).
+     */
+    public static LabClusterFactory factory(long seed, UnaryOperator<RaftConfig> config) {
+        return (servers, unreliable, applier) -> {
+            SimulatedCluster c = new SimulatedCluster(seed, servers, unreliable, applier,
+                    VirtualScheduler.DEFAULT_TIME_LIMIT_MILLIS, Trace.configuredCapacity());
+            c.config = config;
+            return c;
+        };
+    }
+
+    /** Server {@code i}'s storage as of its latest incarnation (null before its first start). */
+    public InMemoryStorage storage(int server) {
+        return saved[server];
     }
 
     @Override
@@ -137,13 +156,15 @@ public final class SimulatedCluster extends NetworkedLabCluster {
         saved[server] = storage;
         VirtualLoopExecutor loop = new VirtualLoopExecutor(scheduler);
         RaftNode[] self = new RaftNode[1];
+        applier.started(server);
         Transport transport = network.attach(server, m -> self[0].receive(m));
         int incarnation = network.incarnation(server);
-        self[0] = RaftNode.builder(RaftConfig.lab(server, voters))
+        self[0] = RaftNode.builder(config.apply(RaftConfig.lab(server, voters)))
                 .loop(loop)
                 .transport(transport)
                 .storage(storage)
-                .stateMachine(checker.checkedStateMachine(server, incarnation, e -> applier.apply(server, e)))
+                .stateMachine(checker.checkedStateMachine(server, incarnation, applier.asStateMachine(server,
+                        (index, term, data) -> self[0].snapshot(index, term, out -> out.write(data)), t -> { })))
                 .applyExecutor(loop)
                 .storageExecutor(asyncStorage ? task -> loop.schedule(task, STORAGE_SYNC_MILLIS) : null)
                 .random(new Random(mix(seed, server, incarnation)))

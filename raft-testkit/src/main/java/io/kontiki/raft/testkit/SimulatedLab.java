@@ -1,6 +1,8 @@
 package io.kontiki.raft.testkit;
 
+import io.kontiki.raft.core.RaftConfig;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,16 @@ public final class SimulatedLab {
      * @throws LabRunFailure if the scenario fails in any way
      */
     public static LabRunResult run(String name, Consumer<LabClusterFactory> scenario, long seed, String rerunHint) {
-        CapturingFactory factory = new CapturingFactory(seed);
+        return run(name, scenario, seed, rerunHint, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #run(String, Consumer, long, String)}, with each node's configuration passed
+     * through {@code config} (see {@link SimulatedCluster#factory(long, UnaryOperator)}).
+     */
+    public static LabRunResult run(String name, Consumer<LabClusterFactory> scenario, long seed, String rerunHint,
+                                   UnaryOperator<RaftConfig> config) {
+        CapturingFactory factory = new CapturingFactory(seed, config);
         try {
             scenario.accept(factory);
         } catch (Throwable t) {
@@ -91,10 +102,12 @@ public final class SimulatedLab {
     /** Creates the run's cluster and keeps it, for the report. */
     private static final class CapturingFactory implements LabClusterFactory {
         private final long seed;
+        private final UnaryOperator<RaftConfig> config;
         private SimulatedCluster cluster;
 
-        CapturingFactory(long seed) {
+        CapturingFactory(long seed, UnaryOperator<RaftConfig> config) {
             this.seed = seed;
+            this.config = config;
         }
 
         @Override
@@ -102,7 +115,7 @@ public final class SimulatedLab {
             if (cluster != null) {
                 throw new IllegalStateException("a scenario creates one cluster");
             }
-            cluster = (SimulatedCluster) SimulatedCluster.factory(seed).create(servers, unreliable, applier);
+            cluster = (SimulatedCluster) SimulatedCluster.factory(seed, config).create(servers, unreliable, applier);
             return cluster;
         }
     }

@@ -87,6 +87,7 @@ public final class SimulatedNetwork {
     private long rpcTotal;
     private long bytesTotal;
     private final Stats stats = new Stats();
+    private Consumer<RaftMessage> deliveryTap = m -> { };
 
     public SimulatedNetwork(VirtualScheduler scheduler, int servers, Random random, Trace trace) {
         this(NetworkClock.of(scheduler), servers, random, trace);
@@ -237,6 +238,15 @@ public final class SimulatedNetwork {
         return stats;
     }
 
+    /**
+     * Has {@code tap} see every message delivered, just before its receiver does (scenarios that
+     * assert on what crossed the network use it). One tap at a time; called on the delivering
+     * thread under the network's lock, so it must be quick and must not call back into the network.
+     */
+    public synchronized void onDeliver(Consumer<RaftMessage> tap) {
+        deliveryTap = tap;
+    }
+
     // ---- the path of one message ------------------------------------------------------------
 
     private synchronized void send(int server, int senderIncarnation, RaftMessage m) {
@@ -311,6 +321,7 @@ public final class SimulatedNetwork {
             stats.responsesDelivered++;
         }
         trace.message(m, "delivered", sentAt);
+        deliveryTap.accept(m);
         receiver.accept(m);
     }
 

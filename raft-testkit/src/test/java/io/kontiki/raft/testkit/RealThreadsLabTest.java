@@ -53,6 +53,11 @@ class RealThreadsLabTest {
         RealTimeLab.run(FIGURE8_UNRELIABLE_2C, SEED);
     }
 
+    @Test
+    void snapshotInit2DOnRealThreads() {
+        RealTimeLab.run(LabScenario.SNAPSHOT_INIT_2D, SEED);
+    }
+
     /** Every node's loop and apply thread is gone once a run closed its cluster. */
     @AfterEach
     void closedClustersLeaveNoRaftThreadsBehind() {

@@ -29,7 +29,7 @@ class SafetyCheckerTest {
     }
 
     private void leader(int node, long term, long... logTerms) {
-        checker.leaderElected(node, term, i -> termAt(logTerms, i), logTerms.length);
+        checker.leaderElected(node, term, i -> termAt(logTerms, i), 0, logTerms.length);
     }
 
     @Test
@@ -89,6 +89,48 @@ class SafetyCheckerTest {
         restarted.apply(entry(1, 1, 10));
         assertThrows(InvariantViolation.class, () -> restarted.apply(entry(1, 2, 21)), "not what was committed");
         assertEquals(List.of(1L, 1L), applied);
+    }
+
+    @Test
+    void aLeaderHoldsTheEntriesBeforeItsSnapshotThroughTheSnapshot() {
+        checker.entryCommitted(0, 2, entry(1, 1, 10));
+        checker.entryCommitted(0, 2, entry(1, 2, 20));
+        checker.entryCommitted(0, 2, entry(2, 3, 30));
+        // A log whose base is 2 (entries 1 and 2 compacted, only the base's term known).
+        long[] terms = {-1, 1, 2};
+        assertDoesNotThrow(() -> checker.leaderElected(1, 3, i -> i < 2 ? -1 : terms[(int) i - 1], 2, 3));
+        InvariantViolation v = assertThrows(InvariantViolation.class,
+                () -> checker.leaderElected(2, 4, i -> i < 2 ? -1 : i == 2 ? 1 : 3, 2, 3));
+        assertTrue(v.getMessage().contains("leader completeness"), v.getMessage());
+    }
+
+    @Test
+    void aSnapshotIsRestoredOnlyAtACommittedIndexAndApplyingGoesOnAfterIt() throws Exception {
+        checker.entryCommitted(0, 1, entry(1, 1, 10));
+        checker.entryCommitted(0, 1, entry(1, 2, 20));
+        checker.entryCommitted(0, 1, entry(1, 3, 30));
+        List<Long> applied = new ArrayList<>();
+        StateMachine sm = checker.checkedStateMachine(0, 1, new StateMachine() {
+            @Override
+            public void apply(LogEntry e) {
+                applied.add(e.index());
+            }
+
+            @Override
+            public void restore(io.kontiki.raft.core.log.SnapshotMeta s, java.io.InputStream in) {
+                applied.add(-s.index());
+            }
+        });
+        sm.restore(new io.kontiki.raft.core.log.SnapshotMeta(2, 1, 0, 0), java.io.InputStream.nullInputStream());
+        sm.apply(entry(1, 3, 30));
+        assertEquals(List.of(-2L, 3L), applied);
+        assertThrows(InvariantViolation.class, () -> sm.restore(new io.kontiki.raft.core.log.SnapshotMeta(3, 1, 0, 0),
+                java.io.InputStream.nullInputStream()), "restoring backwards");
+        StateMachine other = checker.checkedStateMachine(1, 1, e -> { });
+        assertThrows(InvariantViolation.class, () -> other.restore(new io.kontiki.raft.core.log.SnapshotMeta(9, 1, 0, 0),
+                java.io.InputStream.nullInputStream()), "an index nobody committed");
+        assertThrows(InvariantViolation.class, () -> other.restore(new io.kontiki.raft.core.log.SnapshotMeta(2, 5, 0, 0),
+                java.io.InputStream.nullInputStream()), "another term than the committed entry's");
     }
 
     @Test
