@@ -62,6 +62,7 @@ class CoreStaysPureTest {
                 "io/kontiki/raft/core/RaftCore.java",
                 "io/kontiki/raft/core/Election.java",
                 "io/kontiki/raft/core/Replication.java",
+                "io/kontiki/raft/core/Snapshots.java",
                 "io/kontiki/raft/core/log/RaftLog.java",
                 "io/kontiki/raft/core/progress/Progress.java",
                 "io/kontiki/raft/core/progress/Inflights.java",

@@ -375,4 +375,48 @@ class RaftLogTest {
         assertEquals(5, log.lastIndexOfTerm(2, 5), "the base's term is known");
         assertEquals(0, log.lastIndexOfTerm(1, 8));
     }
+
+    // ---- compaction and snapshot install -------------------------------------------------
+
+    @Test
+    void compactionDiscardsOnlyWhatASnapshotCoversAndIsStable() {
+        RaftLog log = log(1, 1, 2, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> log.compactTo(2), "no snapshot covers it yet");
+        log.snapshotTaken(new EntryId(2, 4));
+        log.compactTo(3);
+        assertEquals(4, log.firstIndex());
+        assertEquals(new EntryId(2, 3), log.base());
+        assertEquals(new EntryId(2, 4), log.snapshotId());
+        assertEquals(2, log.termAt(3));
+        assertEquals(-1, log.termAt(2));
+        assertThrows(IllegalArgumentException.class, () -> log.compactTo(5), "past the snapshot");
+        log.append(3, EntryType.COMMAND, new byte[0]);
+        log.snapshotTaken(new EntryId(3, 6));
+        assertThrows(IllegalArgumentException.class, () -> log.compactTo(6), "entry 6 is not stable yet");
+        assertThrows(IllegalArgumentException.class, () -> log.snapshotTaken(new EntryId(2, 5)), "not newer");
+        assertThrows(IllegalArgumentException.class, () -> log.snapshotTaken(new EntryId(9, 7)), "not an entry of the log");
+    }
+
+    @Test
+    void installingASnapshotKeepsTheEntriesAfterItWhenTheLogHoldsItsLastEntry() {
+        RaftLog log = log(1, 1, 2, 2, 3);
+        assertTrue(log.restore(new EntryId(2, 3)));
+        assertEquals(4, log.firstIndex());
+        assertEquals(list(2, 3), List.of(log.termAt(4), log.termAt(5)));
+        assertEquals(5, log.stableIndex());
+        assertEquals(new EntryId(2, 3), log.snapshotId());
+    }
+
+    @Test
+    void installingASnapshotTheLogDoesNotMatchDiscardsTheWholeLog() {
+        RaftLog log = log(1, 1, 2);
+        log.append(2, EntryType.COMMAND, new byte[0]);
+        assertEquals(false, log.restore(new EntryId(3, 3)), "a different term at the snapshot's index");
+        assertEquals(new EntryId(3, 3), log.lastId());
+        assertEquals(3, log.stableIndex());
+        assertTrue(log.unstableEntries().isEmpty(), "the unstable entry after it went with the log");
+        assertEquals(false, log.restore(new EntryId(3, 10)), "past the end");
+        assertEquals(11, log.firstIndex());
+        assertThrows(IllegalArgumentException.class, () -> log.restore(new EntryId(3, 9)), "older than the log's snapshot");
+    }
 }

@@ -211,4 +211,74 @@ class ProgressTest {
         assertEquals(expectedNext, p.next());
         assertEquals(match, p.match(), "a rejection never moves match");
     }
+
+    // ---- snapshot ------------------------------------------------------------------------
+
+    private static final io.kontiki.raft.core.log.SnapshotMeta SNAP = new io.kontiki.raft.core.log.SnapshotMeta(50, 3, 25, 7);
+
+    /** Sends every chunk the window allows; returns their offsets. */
+    private static java.util.List<Long> sendAll(Progress p, int chunk, long window) {
+        java.util.List<Long> offsets = new java.util.ArrayList<>();
+        int length;
+        while ((length = p.nextChunkLength(chunk, window)) >= 0) {
+            offsets.add(p.snapshotSent());
+            p.chunkSent(length);
+        }
+        return offsets;
+    }
+
+    @Test
+    void aSnapshotIsSentInChunksWithinTheFlowControlWindow() {
+        Progress p = new Progress(1, 4);
+        p.becomeSnapshot(SNAP, 0);
+        assertTrue(p.isPaused(), "no AppendEntries with entries while sending a snapshot");
+        assertEquals(java.util.List.of(0L, 10L), sendAll(p, 10, 15), "the second chunk starts below 15 bytes in flight");
+        assertTrue(p.snapshotAcknowledged(10, 1));
+        assertEquals(java.util.List.of(20L), sendAll(p, 10, 15));
+        assertEquals(25, p.snapshotSent(), "the last chunk is short");
+        assertTrue(p.snapshotAcknowledged(25, 2));
+        assertEquals(java.util.List.of(), sendAll(p, 10, 15), "everything was sent");
+    }
+
+    @ParameterizedTest(name = "acked 10, sent 20: answer next={0} -> moved {1}, acked {2}, sent {3}")
+    @CsvSource({
+        "20, true,  20, 20",  // both chunks arrived
+        "10, false, 10, 20",  // the same point again: wait for the retransmission timer
+        "0,  true,   0,  0",  // the follower lost what it held: start over
+        "24, true,  24, 24",  // the follower held more (a partial from before): skip ahead
+        "99, false, 10, 20",  // past the end: nonsense, ignored
+    })
+    void anAcknowledgementMovesTheTransferOnOrBack(long next, boolean moved, long acked, long sent) {
+        Progress p = new Progress(1, 4);
+        p.becomeSnapshot(SNAP, 0);
+        sendAll(p, 10, 20);
+        p.snapshotAcknowledged(10, 1);
+        assertEquals(moved, p.snapshotAcknowledged(next, 2));
+        assertEquals(acked, p.snapshotAcked());
+        assertEquals(sent, p.snapshotSent());
+        assertEquals(moved ? 2 : 1, p.lastProgressTick());
+    }
+
+    @Test
+    void aResendStartsAtTheAcknowledgedOffsetOrResendsTheLastChunk() {
+        Progress p = new Progress(1, 4);
+        p.becomeSnapshot(SNAP, 0);
+        sendAll(p, 10, 100);
+        p.snapshotAcknowledged(10, 1);
+        p.resendFromAcked(10);
+        assertEquals(java.util.List.of(10L, 20L), sendAll(p, 10, 100));
+        p.snapshotAcknowledged(25, 2);
+        p.resendFromAcked(10);
+        assertEquals(java.util.List.of(15L), sendAll(p, 10, 100), "all acknowledged: the last chunk again, so the follower answers");
+    }
+
+    @Test
+    void rejectionsDoNotMoveAProgressSendingASnapshot() {
+        Progress p = new Progress(1, 4);
+        p.becomeSnapshot(SNAP, 0);
+        assertFalse(p.maybeDecreaseTo(0, 1));
+        assertEquals(State.SNAPSHOT, p.state());
+        p.becomeProbe();
+        assertEquals(io.kontiki.raft.core.log.SnapshotMeta.NONE, p.snapshot());
+    }
 }
