@@ -3,7 +3,6 @@ package io.kontiki.raft.core;
 import io.kontiki.raft.core.log.LogEntry;
 import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.RaftMessage;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -52,9 +51,7 @@ public final class RaftNode implements AutoCloseable {
     /** Null: persist synchronously on the loop (in-memory storage). */
     private final Executor storageExecutor;
     private final RaftObserver observer;
-    /** Null: read chunks on the storage executor (or the loop), write the application's snapshots on the apply executor. */
-    private final Executor snapshotExecutor;
-    private final RaftConfig config;
+    private final NodeSnapshots snapshots;
     private final long tickMillis;
     /** The next tick; re-armed by each tick (fixed delay: a stalled loop does not replay missed ticks). */
     private volatile LoopExecutor.Cancellable ticker;
@@ -67,11 +64,6 @@ public final class RaftNode implements AutoCloseable {
     private volatile NodeStatus status;
     private volatile long appliedIndex;
     private volatile boolean applyFailed;
-    /** Apply executor only: the term of the last entry applied, and what was applied since the last snapshot. */
-    private long appliedTerm;
-    private long lastSnapshotIndex;
-    private long bytesSinceSnapshot;
-    private volatile boolean snapshotInProgress;
 
     private RaftNode(Builder b) {
         this.loop = b.loop;
@@ -81,13 +73,17 @@ public final class RaftNode implements AutoCloseable {
         this.applyExecutor = b.applyExecutor;
         this.storageExecutor = b.storageExecutor;
         this.observer = b.observer;
-        this.snapshotExecutor = b.snapshotExecutor;
-        this.config = b.config;
+        this.snapshots = new NodeSnapshots(this, b.config, storage, stateMachine, b.snapshotExecutor, storageExecutor);
         PersistentState persisted = storage.load();
         this.core = new RaftCore(b.config, b.random, persisted, observer);
         if (!persisted.snapshot().isNone()) {
             SnapshotMeta snapshot = persisted.snapshot();
             applyExecutor.execute(() -> restore(snapshot));
+        }
+        if (persisted.receiving() != null) {
+            LOG.info("node {}: holds {} of the {} bytes of {} from an interrupted transfer; the transfer resumes there",
+                    core.id(), persisted.receiving().bytes(), persisted.receiving().snapshot().size(),
+                    persisted.receiving().snapshot());
         }
         publishStatus();
         this.tickMillis = b.config.tickMillis();
@@ -164,7 +160,7 @@ public final class RaftNode implements AutoCloseable {
     public SnapshotMeta snapshot(long index, long term, SnapshotWriter writer) {
         Objects.requireNonNull(writer, "writer");
         SnapshotMeta meta = storage.saveSnapshot(index, term, writer);
-        snapshotStored(meta);
+        snapshots.stored(meta);
         return meta;
     }
 
@@ -176,7 +172,13 @@ public final class RaftNode implements AutoCloseable {
      */
     public CompletableFuture<SnapshotMeta> takeSnapshot() {
         CompletableFuture<SnapshotMeta> result = new CompletableFuture<>();
-        applyExecutor.execute(() -> startSnapshot(result));
+        applyExecutor.execute(() -> {
+            if (closed || applyFailed) {
+                result.completeExceptionally(new IllegalStateException("node is stopped"));
+            } else {
+                snapshots.start(appliedIndex, result);
+            }
+        });
         return result;
     }
 
@@ -217,7 +219,7 @@ public final class RaftNode implements AutoCloseable {
         ticker = loop.schedule(this::onTick, tickMillis);
     }
 
-    private void onLoop(Runnable task) {
+    void onLoop(Runnable task) {
         if (closed) {
             return;
         }
@@ -232,7 +234,7 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private void scheduleFlush() {
+    void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             loop.execute(this::flush);
@@ -255,7 +257,7 @@ public final class RaftNode implements AutoCloseable {
         for (int round = 0; round < MAX_READY_ROUNDS_PER_FLUSH && core.hasReady(); round++) {
             Ready ready = core.ready();
             observer.onReady(core, ready);
-            sendSnapshotChunks(ready.snapshotSends());
+            snapshots.send(ready.snapshotSends());
             if (storageExecutor != null && (ready.mustPersist() || ready.installSnapshot() != null)) {
                 persistAsync(ready);
                 publishStatus();
@@ -320,52 +322,13 @@ public final class RaftNode implements AutoCloseable {
         }
         core.advance(ready);
         if (installed != null) {
-            if (!installed) {
+            if (installed) {
+                LOG.info("node {}: installed {} received from the leader", core.id(), ready.installSnapshot());
+            } else {
                 LOG.warn("node {}: the {} received from the leader did not verify; it is sent again",
                         core.id(), ready.installSnapshot());
             }
             core.snapshotInstalled(ready.installSnapshot(), installed);
-        }
-    }
-
-    /**
-     * A leader's snapshot chunks: read off the loop (on the snapshot executor, else the storage
-     * executor), then sent from the loop. A chunk that cannot be read (a newer snapshot replaced
-     * it) makes the core start that follower over.
-     */
-    private void sendSnapshotChunks(List<SnapshotChunkRequest> requests) {
-        if (requests.isEmpty()) {
-            return;
-        }
-        Executor reader = snapshotExecutor != null ? snapshotExecutor : storageExecutor;
-        for (SnapshotChunkRequest r : requests) {
-            if (reader == null) {
-                sendChunk(r, readChunk(r));
-            } else {
-                reader.execute(() -> {
-                    byte[] data = readChunk(r);
-                    onLoop(() -> sendChunk(r, data));
-                });
-            }
-        }
-    }
-
-    private byte[] readChunk(SnapshotChunkRequest r) {
-        try {
-            return storage.readSnapshot(r.snapshot(), r.offset(), r.length());
-        } catch (RuntimeException e) {
-            LOG.info("node {}: cannot read {} for node {}: {}", core.id(), r.snapshot(), r.to(), e.toString());
-            return null;
-        }
-    }
-
-    /** On the loop. */
-    private void sendChunk(SnapshotChunkRequest r, byte[] data) {
-        if (data == null) {
-            core.snapshotUnavailable(r.to(), r.snapshot());
-            scheduleFlush();
-        } else if (core.role() == Role.LEADER && core.term() == r.term()) {
-            transport.send(r.toMessage(data));
         }
     }
 
@@ -412,8 +375,7 @@ public final class RaftNode implements AutoCloseable {
             try {
                 stateMachine.apply(e);
                 appliedIndex = e.index();
-                appliedTerm = e.term();
-                bytesSinceSnapshot += e.data().length;
+                snapshots.applied(e);
             } catch (RuntimeException ex) {
                 applyFailed = true;
                 LOG.error("node {}: state machine failed to apply entry {}; applying stops on this node",
@@ -421,11 +383,7 @@ public final class RaftNode implements AutoCloseable {
                 return;
             }
         }
-        if (config.takesSnapshots() && !snapshotInProgress
-                && ((config.snapshotEntries() > 0 && appliedIndex - lastSnapshotIndex >= config.snapshotEntries())
-                    || (config.snapshotBytes() > 0 && bytesSinceSnapshot >= config.snapshotBytes()))) {
-            startSnapshot(null);
-        }
+        snapshots.maybeSnapshot(appliedIndex);
     }
 
     /** On the apply executor: the state machine restores {@code snapshot} from storage. */
@@ -433,81 +391,21 @@ public final class RaftNode implements AutoCloseable {
         if (closed || applyFailed) {
             return;
         }
-        try (InputStream in = storage.openSnapshot(snapshot)) {
-            stateMachine.restore(snapshot, in);
+        if (snapshots.restore(snapshot)) {
             appliedIndex = snapshot.index();
-            appliedTerm = snapshot.term();
-            lastSnapshotIndex = snapshot.index();
-            bytesSinceSnapshot = 0;
-        } catch (Exception ex) {
-            applyFailed = true;
-            LOG.error("node {}: state machine failed to restore {}; applying stops on this node",
-                    core.id(), snapshot, ex);
-        }
-    }
-
-    /**
-     * On the apply executor: captures the state machine's snapshot, then stores it on the snapshot
-     * executor (inline without one). {@code result}, if not null, learns the outcome.
-     */
-    private void startSnapshot(CompletableFuture<SnapshotMeta> result) {
-        if (closed || applyFailed || snapshotInProgress || appliedIndex == lastSnapshotIndex) {
-            if (result != null) {
-                result.completeExceptionally(new IllegalStateException(closed || applyFailed ? "node is stopped"
-                        : snapshotInProgress ? "a snapshot is already being taken"
-                        : "nothing was applied since the snapshot at index " + lastSnapshotIndex));
-            }
-            return;
-        }
-        long index = appliedIndex;
-        long term = appliedTerm;
-        SnapshotWriter writer;
-        try {
-            writer = stateMachine.snapshot();
-        } catch (RuntimeException e) {
-            LOG.warn("node {}: the state machine could not take a snapshot at index {}: {}", core.id(), index,
-                    e.toString());
-            if (result != null) {
-                result.completeExceptionally(e);
-            }
-            return;
-        }
-        snapshotInProgress = true;
-        lastSnapshotIndex = index;
-        bytesSinceSnapshot = 0;
-        Runnable store = () -> {
-            try {
-                SnapshotMeta meta = storage.saveSnapshot(index, term, writer);
-                snapshotStored(meta);
-                if (result != null) {
-                    result.complete(meta);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("node {}: could not store a snapshot at index {}: {}", core.id(), index, e.toString());
-                if (result != null) {
-                    result.completeExceptionally(e);
-                }
-            } finally {
-                snapshotInProgress = false;
-            }
-        };
-        if (snapshotExecutor != null) {
-            snapshotExecutor.execute(store);
         } else {
-            store.run();
+            applyFailed = true;
         }
     }
 
-    /** A snapshot is durable in storage: the core may discard the log it covers. Any thread. */
-    private void snapshotStored(SnapshotMeta meta) {
-        onLoop(() -> {
-            try {
-                core.snapshotTaken(meta);
-            } catch (IllegalArgumentException e) {
-                LOG.error("node {}: {}", core.id(), e.getMessage());
-            }
-            scheduleFlush();
-        });
+    // ---- for NodeSnapshots -----------------------------------------------------------------
+
+    RaftCore core() {
+        return core;
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     private void publishStatus() {

@@ -64,6 +64,8 @@ public final class KontikiServer implements KvService, AutoCloseable {
     private final EventLoopGroup clientGroup;
     private final ExecutorService storageThread;
     private final ExecutorService applyThread;
+    /** Writes the store's snapshots and reads the chunks this node sends as leader. */
+    private final ExecutorService snapshotThread;
     private final KvStateMachine kv;
     private final NettyTransport transport;
     private final RaftNode node;
@@ -95,6 +97,8 @@ public final class KontikiServer implements KvService, AutoCloseable {
         opened.add(storageThread::shutdownNow);
         this.applyThread = singleThread("apply-" + config.nodeId());
         opened.add(applyThread::shutdownNow);
+        this.snapshotThread = singleThread("snapshot-" + config.nodeId());
+        opened.add(snapshotThread::shutdownNow);
         this.kv = new KvStateMachine(this::applied);
         Map<Integer, InetSocketAddress> others = new TreeMap<>(config.peers());
         others.remove(config.nodeId());
@@ -106,17 +110,25 @@ public final class KontikiServer implements KvService, AutoCloseable {
                 .faultSeed(faultSeed)
                 .build();
         opened.add(transport);
+        SnapshotPolicy snapshots = config.snapshots();
         RaftConfig raftConfig = RaftConfig.builder(config.nodeId(), List.copyOf(config.peers().keySet()))
                 .tickMillis(config.tickMillis())
                 .heartbeatTicks((int) (config.heartbeatMillis() / config.tickMillis()))
                 .electionTicks((int) (config.electionMillis() / config.tickMillis()))
                 .noopOnElection(true)
+                .snapshotEntries(snapshots.entries())
+                .snapshotBytes(snapshots.logBytes())
+                .catchUpEntries(snapshots.catchUpEntries())
+                .snapshotChunkBytes(snapshots.chunkBytes())
+                .maxSnapshotInflightBytes(snapshots.inflightBytes())
+                .maxSnapshotSends(snapshots.maxSends())
                 .build();
         this.node = RaftNode.builder(raftConfig)
                 .loop(EventLoops.asLoopExecutor(loop))
                 .transport(transport)
                 .storage(storage)
                 .storageExecutor(storageThread)
+                .snapshotExecutor(snapshotThread)
                 .stateMachine(kv)
                 .applyExecutor(applyThread)
                 .random(new Random(new SecureRandom().nextLong()))
@@ -283,9 +295,11 @@ public final class KontikiServer implements KvService, AutoCloseable {
         }
         storageThread.shutdown();
         applyThread.shutdown();
+        snapshotThread.shutdown();
         try {
             storageThread.awaitTermination(5, TimeUnit.SECONDS);
             applyThread.awaitTermination(5, TimeUnit.SECONDS);
+            snapshotThread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -21,11 +21,26 @@ import java.util.TreeMap;
  * @param heartbeatMillis   the leader's heartbeat interval
  * @param electionMillis    the minimum election timeout (the actual one is random in [e, 2e))
  * @param fsync             fsync before acknowledging; false only for benchmarks
+ * @param snapshots         when to snapshot and how to send snapshots
  */
 public record ServerConfig(String clusterId, int nodeId, Map<Integer, InetSocketAddress> peers,
                            InetSocketAddress clientAddress, Map<Integer, InetSocketAddress> clientPeers,
                            Path dataDir, long tickMillis, long heartbeatMillis, long electionMillis,
-                           boolean fsync) {
+                           boolean fsync, SnapshotPolicy snapshots) {
+
+    /** A configuration with the default {@link SnapshotPolicy}. */
+    public ServerConfig(String clusterId, int nodeId, Map<Integer, InetSocketAddress> peers,
+                        InetSocketAddress clientAddress, Map<Integer, InetSocketAddress> clientPeers,
+                        Path dataDir, long tickMillis, long heartbeatMillis, long electionMillis, boolean fsync) {
+        this(clusterId, nodeId, peers, clientAddress, clientPeers, dataDir, tickMillis, heartbeatMillis,
+                electionMillis, fsync, SnapshotPolicy.DEFAULTS);
+    }
+
+    /** A copy with another snapshot policy. */
+    public ServerConfig withSnapshots(SnapshotPolicy policy) {
+        return new ServerConfig(clusterId, nodeId, peers, clientAddress, clientPeers, dataDir, tickMillis,
+                heartbeatMillis, electionMillis, fsync, policy);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(clusterId, "clusterId");
@@ -39,6 +54,7 @@ public record ServerConfig(String clusterId, int nodeId, Map<Integer, InetSocket
         }
         Objects.requireNonNull(clientAddress, "client address");
         Objects.requireNonNull(dataDir, "data dir");
+        Objects.requireNonNull(snapshots, "snapshots");
         if (tickMillis <= 0) {
             throw new IllegalArgumentException("tick must be > 0 ms");
         }

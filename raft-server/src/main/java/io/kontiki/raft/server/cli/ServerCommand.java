@@ -2,6 +2,7 @@ package io.kontiki.raft.server.cli;
 
 import io.kontiki.raft.server.KontikiServer;
 import io.kontiki.raft.server.ServerConfig;
+import io.kontiki.raft.server.SnapshotPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -67,6 +68,23 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--no-fsync", description = "Do not fsync (benchmarks only: acknowledged writes can be lost).")
     boolean noFsync;
+
+    @Option(names = "--snapshot-entries", paramLabel = "N",
+            description = "Snapshot the store once N entries were applied since the last snapshot (default: 500000).")
+    Long snapshotEntries;
+
+    @Option(names = "--snapshot-log-bytes", paramLabel = "BYTES",
+            description = "... or once the entries applied since the last snapshot hold BYTES of command data "
+                    + "(default: 33554432, 32 MiB).")
+    Long snapshotLogBytes;
+
+    @Option(names = "--snapshot-catch-up-entries", paramLabel = "N",
+            description = "Entries kept in the log before a snapshot's index, for followers slightly behind (default: 10000).")
+    Long snapshotCatchUpEntries;
+
+    @Option(names = "--snapshot-chunk-bytes", paramLabel = "BYTES",
+            description = "Send snapshots to followers in chunks of at most BYTES (default: 1048576, 1 MiB; at most 8 MiB).")
+    Integer snapshotChunkBytes;
 
     @Option(names = "--inject-loss", paramLabel = "P",
             description = "Benchmarks/testing only: drop each outbound peer message with probability P, 0 <= P < 1.")
@@ -134,7 +152,20 @@ final class ServerCommand implements Callable<Integer> {
                 tickMillis != null ? tickMillis : longProp(file, "tick-ms", 10),
                 heartbeatMillis != null ? heartbeatMillis : longProp(file, "heartbeat-ms", 50),
                 electionMillis != null ? electionMillis : longProp(file, "election-ms", 150),
-                !(noFsync || Boolean.parseBoolean(file.getProperty("no-fsync", "false"))));
+                !(noFsync || Boolean.parseBoolean(file.getProperty("no-fsync", "false"))),
+                toSnapshotPolicy(file));
+    }
+
+    /** The {@code --snapshot-*} flags (or keys of the file); flags win. */
+    SnapshotPolicy toSnapshotPolicy(Properties file) {
+        SnapshotPolicy d = SnapshotPolicy.DEFAULTS;
+        int chunk = snapshotChunkBytes != null ? snapshotChunkBytes : intProp(file, "snapshot-chunk-bytes", d.chunkBytes());
+        return new SnapshotPolicy(
+                snapshotEntries != null ? snapshotEntries : longProp(file, "snapshot-entries", d.entries()),
+                snapshotLogBytes != null ? snapshotLogBytes : longProp(file, "snapshot-log-bytes", d.logBytes()),
+                snapshotCatchUpEntries != null ? snapshotCatchUpEntries
+                        : longProp(file, "snapshot-catch-up-entries", d.catchUpEntries()),
+                chunk, Math.max(d.inflightBytes(), 4L * chunk), d.maxSends());
     }
 
     /** The {@code --inject-*} flags (or {@code inject-*} keys of the file); flags win. */

@@ -1,0 +1,218 @@
+package io.kontiki.raft.core;
+
+import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The snapshot half of {@link RaftNode}'s duties, on the threads it names: restoring the state
+ * machine (apply executor), taking snapshots when the thresholds say so or on request (captured on
+ * the apply executor, written on the snapshot executor), telling the core once one is stored
+ * (loop), and reading the chunks a leader sends (snapshot executor, else storage executor, else
+ * loop) before sending them from the loop. Package-private: part of the driver.
+ */
+final class NodeSnapshots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeSnapshots.class);
+
+    private final RaftNode node;
+    private final RaftConfig config;
+    private final Storage storage;
+    private final StateMachine stateMachine;
+    /** Null: write snapshots on the apply executor, read chunks on {@link #chunkReader}. */
+    private final Executor snapshotExecutor;
+    /** Null: read chunks on the loop. */
+    private final Executor chunkReader;
+
+    /** Apply executor only: the term of the last entry applied, and what was applied since the last snapshot. */
+    private long appliedTerm;
+    private long lastSnapshotIndex;
+    private long bytesSinceSnapshot;
+    private volatile boolean inProgress;
+
+    /** Loop only: the last chunk sent to each peer and the transfers resending after a stall, for the log lines. */
+    private final Map<Integer, SnapshotChunkRequest> lastChunkSent = new HashMap<>();
+    private final Set<Integer> stalledTransfers = new HashSet<>();
+
+    NodeSnapshots(RaftNode node, RaftConfig config, Storage storage, StateMachine stateMachine,
+                  Executor snapshotExecutor, Executor storageExecutor) {
+        this.node = node;
+        this.config = config;
+        this.storage = storage;
+        this.stateMachine = stateMachine;
+        this.snapshotExecutor = snapshotExecutor;
+        this.chunkReader = snapshotExecutor != null ? snapshotExecutor : storageExecutor;
+    }
+
+    // ---- apply executor ------------------------------------------------------------------
+
+    /** The state machine restores {@code snapshot} from storage; returns false if it failed (logged). */
+    boolean restore(SnapshotMeta snapshot) {
+        try (InputStream in = storage.openSnapshot(snapshot)) {
+            stateMachine.restore(snapshot, in);
+        } catch (Exception ex) {
+            LOG.error("node {}: state machine failed to restore {}; applying stops on this node", node.id(), snapshot, ex);
+            return false;
+        }
+        appliedTerm = snapshot.term();
+        lastSnapshotIndex = snapshot.index();
+        bytesSinceSnapshot = 0;
+        return true;
+    }
+
+    /** {@code e} was applied. */
+    void applied(LogEntry e) {
+        appliedTerm = e.term();
+        bytesSinceSnapshot += e.data().length;
+    }
+
+    /** After a batch of applies: takes a snapshot if the entries or bytes since the last one pass a threshold. */
+    void maybeSnapshot(long appliedIndex) {
+        if (config.takesSnapshots() && !inProgress
+                && ((config.snapshotEntries() > 0 && appliedIndex - lastSnapshotIndex >= config.snapshotEntries())
+                    || (config.snapshotBytes() > 0 && bytesSinceSnapshot >= config.snapshotBytes()))) {
+            start(appliedIndex, null);
+        }
+    }
+
+    /**
+     * Captures the state machine's snapshot after {@code appliedIndex}, then stores it on the
+     * snapshot executor (inline without one). {@code result}, if not null, learns the outcome.
+     */
+    void start(long appliedIndex, CompletableFuture<SnapshotMeta> result) {
+        if (inProgress || appliedIndex == lastSnapshotIndex) {
+            if (result != null) {
+                result.completeExceptionally(new IllegalStateException(inProgress ? "a snapshot is already being taken"
+                        : "nothing was applied since the snapshot at index " + lastSnapshotIndex));
+            }
+            return;
+        }
+        long term = appliedTerm;
+        SnapshotWriter writer;
+        try {
+            writer = stateMachine.snapshot();
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: the state machine could not take a snapshot at index {}: {}", node.id(), appliedIndex,
+                    e.toString());
+            if (result != null) {
+                result.completeExceptionally(e);
+            }
+            return;
+        }
+        inProgress = true;
+        lastSnapshotIndex = appliedIndex;
+        bytesSinceSnapshot = 0;
+        Runnable store = () -> {
+            try {
+                SnapshotMeta meta = storage.saveSnapshot(appliedIndex, term, writer);
+                stored(meta);
+                if (result != null) {
+                    result.complete(meta);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: could not store a snapshot at index {}: {}", node.id(), appliedIndex, e.toString());
+                if (result != null) {
+                    result.completeExceptionally(e);
+                }
+            } finally {
+                inProgress = false;
+            }
+        };
+        if (snapshotExecutor != null) {
+            snapshotExecutor.execute(store);
+        } else {
+            store.run();
+        }
+    }
+
+    // ---- any thread ----------------------------------------------------------------------
+
+    /** A snapshot is durable in storage: the core may discard the log it covers. */
+    void stored(SnapshotMeta meta) {
+        node.onLoop(() -> {
+            try {
+                node.core().snapshotTaken(meta);
+            } catch (IllegalArgumentException e) {
+                LOG.error("node {}: {}", node.id(), e.getMessage());
+            }
+            node.scheduleFlush();
+        });
+    }
+
+    // ---- loop ----------------------------------------------------------------------------
+
+    /**
+     * A leader's snapshot chunks: read off the loop (on the snapshot executor, else the storage
+     * executor), then sent from the loop. A chunk that cannot be read (a newer snapshot replaced
+     * it) makes the core start that follower over.
+     */
+    void send(List<SnapshotChunkRequest> requests) {
+        for (SnapshotChunkRequest r : requests) {
+            logTransfer(r);
+            if (chunkReader == null) {
+                sendChunk(r, readChunk(r));
+            } else {
+                chunkReader.execute(() -> {
+                    byte[] data = readChunk(r);
+                    node.onLoop(() -> sendChunk(r, data));
+                });
+            }
+        }
+    }
+
+    /**
+     * One line when a transfer starts, when it skips ahead to where the follower's bytes end (a
+     * resumed transfer), and when it first resends unacknowledged chunks after a stall; further
+     * resends of one stall only at debug level.
+     */
+    private void logTransfer(SnapshotChunkRequest r) {
+        SnapshotChunkRequest last = lastChunkSent.put(r.to(), r);
+        boolean same = last != null && last.snapshot().equals(r.snapshot()) && last.term() == r.term();
+        long lastEnd = same ? last.offset() + last.length() : -1;
+        if (!same && r.offset() == 0) {
+            LOG.info("node {}: sending {} to node {} in chunks of up to {} bytes", node.id(), r.snapshot(), r.to(),
+                    config.snapshotChunkBytes());
+        } else if (r.offset() > lastEnd) {
+            stalledTransfers.remove(r.to());
+            LOG.info("node {}: resuming {} to node {} at offset {}, where its durable bytes end", node.id(),
+                    r.snapshot(), r.to(), r.offset());
+        } else if (r.offset() < lastEnd) {
+            if (stalledTransfers.add(r.to())) {
+                LOG.info("node {}: resending {} to node {} from offset {} (no acknowledgement for a heartbeat interval)",
+                        node.id(), r.snapshot(), r.to(), r.offset());
+            } else {
+                LOG.debug("node {}: resending {} to node {} from offset {}", node.id(), r.snapshot(), r.to(), r.offset());
+            }
+        } else {
+            stalledTransfers.remove(r.to());
+        }
+    }
+
+    private byte[] readChunk(SnapshotChunkRequest r) {
+        try {
+            return storage.readSnapshot(r.snapshot(), r.offset(), r.length());
+        } catch (RuntimeException e) {
+            LOG.info("node {}: cannot read {} for node {}: {}", node.id(), r.snapshot(), r.to(), e.toString());
+            return null;
+        }
+    }
+
+    private void sendChunk(SnapshotChunkRequest r, byte[] data) {
+        RaftCore core = node.core();
+        if (data == null) {
+            core.snapshotUnavailable(r.to(), r.snapshot());
+            node.scheduleFlush();
+        } else if (core.role() == Role.LEADER && core.term() == r.term()) {
+            node.transport().send(r.toMessage(data));
+        }
+    }
+}
