@@ -6,8 +6,9 @@ import java.util.Random;
 /**
  * The faults injected on one outbound link. Immutable; {@link #NONE} injects nothing.
  *
- * <p>Requests (RequestVote, AppendEntries) and responses have separate drop probabilities, as
- * in the MIT lab's network where a request is lost before the handler and a reply after it.
+ * <p>Requests (RequestVote, AppendEntries, InstallSnapshot) and responses have separate drop
+ * probabilities, as in the MIT lab's network where a request is lost before the handler and a
+ * reply after it.
  *
  * @param requestDrop       probability that a request is dropped
  * @param responseDrop      probability that a response is dropped

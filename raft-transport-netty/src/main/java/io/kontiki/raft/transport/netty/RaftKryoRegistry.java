@@ -4,6 +4,8 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import java.util.Map;
@@ -20,6 +22,8 @@ import java.util.Set;
  *   11 HandshakeReply   21 RequestVoteResponse
  *   12 Ping             22 AppendEntries
  *   13 Pong             23 AppendEntriesResponse
+ *                       24 InstallSnapshot
+ *                       25 InstallSnapshotResponse
  * </pre>
  * <b>An ID never changes and is never reused</b>, and neither does the layout of a Handshake:
  * that is how two builds recognise each other. A new wire class takes a new, unused ID (IDs
@@ -43,6 +47,8 @@ public final class RaftKryoRegistry {
     public static final int REQUEST_VOTE_RESPONSE_ID = 21;
     public static final int APPEND_ENTRIES_ID = 22;
     public static final int APPEND_ENTRIES_RESPONSE_ID = 23;
+    public static final int INSTALL_SNAPSHOT_ID = 24;
+    public static final int INSTALL_SNAPSHOT_RESPONSE_ID = 25;
 
     /** The lowest ID a wire class may take: below it are Kryo's built-in registrations. */
     static final int MIN_ID = WireClassResolver.MIN_ID;
@@ -57,7 +63,9 @@ public final class RaftKryoRegistry {
             RequestVote.class, REQUEST_VOTE_ID,
             RequestVoteResponse.class, REQUEST_VOTE_RESPONSE_ID,
             AppendEntries.class, APPEND_ENTRIES_ID,
-            AppendEntriesResponse.class, APPEND_ENTRIES_RESPONSE_ID);
+            AppendEntriesResponse.class, APPEND_ENTRIES_RESPONSE_ID,
+            InstallSnapshot.class, INSTALL_SNAPSHOT_ID,
+            InstallSnapshotResponse.class, INSTALL_SNAPSHOT_RESPONSE_ID);
 
     /** This registry as a {@link WireRegistry}, for {@link KryoCodec} and the Netty handlers. */
     public static final WireRegistry REGISTRY = WireRegistry.of("RaftKryoRegistry", IDS, RaftKryoRegistry::newKryo);
@@ -84,6 +92,9 @@ public final class RaftKryoRegistry {
         register(kryo, resolver, RequestVoteResponse.class, new WireSerializers.RequestVoteResponseSerializer());
         register(kryo, resolver, AppendEntries.class, new WireSerializers.AppendEntriesSerializer(limits));
         register(kryo, resolver, AppendEntriesResponse.class, new WireSerializers.AppendEntriesResponseSerializer());
+        register(kryo, resolver, InstallSnapshot.class, new WireSerializers.InstallSnapshotSerializer(limits));
+        register(kryo, resolver, InstallSnapshotResponse.class,
+                new WireSerializers.InstallSnapshotResponseSerializer());
         return kryo;
     }
 

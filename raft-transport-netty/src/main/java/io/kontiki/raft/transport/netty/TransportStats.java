@@ -20,7 +20,7 @@ public final class TransportStats {
     final LongAdder connectsFailed = new LongAdder();
     final LongAdder connectionsEstablished = new LongAdder();
 
-    /** Requests (RequestVote, AppendEntries) handed to {@code send}, whatever became of them. */
+    /** Requests (RequestVote, AppendEntries, InstallSnapshot) handed to {@code send}, whatever became of them. */
     public long requestsSent() {
         return requestsSent.sum();
     }

@@ -21,8 +21,11 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.kontiki.raft.core.log.EntryType;
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import java.nio.charset.CharsetDecoder;
@@ -321,6 +324,116 @@ public final class WireSerializers {
                     readNonNegative(in, TYPE, "term"), readBoolean(in, TYPE, "success"),
                     readNonNegative(in, TYPE, "index"), readNonNegative(in, TYPE, "conflictTerm"),
                     readNonNegative(in, TYPE, "conflictIndex"));
+        }
+    }
+
+    /**
+     * from, to, term, snapshot index, snapshot term, snapshot size, snapshot checksum (4 bytes,
+     * little-endian, as Kryo writes an int), offset, data length, data.
+     *
+     * <p>Beyond the field checks, the chunk must be one a leader could send: a snapshot at index
+     * 1 or above, whose term is at least 1 and not above the message's term; at most
+     * {@link CodecLimits#maxEntryBytes()} of data, lying inside the snapshot's bytes
+     * ({@code offset + length <= size}; an empty chunk at offset {@code size} is a last chunk,
+     * and the only chunk of an empty snapshot). The core may assume all of it.
+     */
+    public static final class InstallSnapshotSerializer extends Serializer<InstallSnapshot> {
+        private static final String TYPE = "InstallSnapshot";
+        private static final byte[] NO_DATA = new byte[0];
+        private final CodecLimits limits;
+
+        public InstallSnapshotSerializer(CodecLimits limits) {
+            super(false, true);
+            this.limits = Objects.requireNonNull(limits, "limits");
+        }
+
+        @Override
+        public void write(Kryo kryo, Output out, InstallSnapshot m) {
+            writeNodeId(out, m.from(), TYPE, "from");
+            writeNodeId(out, m.to(), TYPE, "to");
+            writeNonNegative(out, m.term(), TYPE, "term");
+            SnapshotMeta snapshot = m.snapshot();
+            checkSnapshot(m.term(), snapshot.index(), snapshot.term());
+            out.writeVarLong(snapshot.index(), true);
+            out.writeVarLong(snapshot.term(), true);
+            writeNonNegative(out, snapshot.size(), TYPE, "snapshot size");
+            out.writeInt(snapshot.checksum());
+            writeNonNegative(out, m.offset(), TYPE, "offset");
+            writeLength(out, m.data().length, limits.maxEntryBytes(), TYPE, "data length");
+            checkChunk(snapshot.size(), m.offset(), m.data().length);
+            out.writeBytes(m.data());
+        }
+
+        @Override
+        public InstallSnapshot read(Kryo kryo, Input in, Class<? extends InstallSnapshot> type) {
+            int from = readNodeId(in, TYPE, "from");
+            int to = readNodeId(in, TYPE, "to");
+            long term = readNonNegative(in, TYPE, "term");
+            long index = in.readVarLong(true);
+            long snapshotTerm = in.readVarLong(true);
+            checkSnapshot(term, index, snapshotTerm);
+            long size = readNonNegative(in, TYPE, "snapshot size");
+            int checksum = in.readInt();
+            long offset = readNonNegative(in, TYPE, "offset");
+            int length = readLength(in, limits.maxEntryBytes(), 1, TYPE, "data length");
+            checkChunk(size, offset, length);
+            byte[] data = length == 0 ? NO_DATA : in.readBytes(length);
+            return new InstallSnapshot(from, to, term, new SnapshotMeta(index, snapshotTerm, size, checksum), offset,
+                    data);
+        }
+
+        private static void checkSnapshot(long term, long index, long snapshotTerm) {
+            if (index < 1) {
+                throw new ProtocolException(TYPE + ": snapshot index " + index + " is below 1");
+            }
+            if (snapshotTerm < 1) {
+                throw new ProtocolException(TYPE + ": snapshot term " + snapshotTerm + " is below 1");
+            }
+            if (snapshotTerm > term) {
+                throw new ProtocolException(TYPE + ": snapshot term " + snapshotTerm
+                        + " is above the message's term " + term);
+            }
+        }
+
+        /** {@code offset + length <= size}, written so that it cannot overflow ({@code size, offset, length >= 0}). */
+        private static void checkChunk(long size, long offset, int length) {
+            if (offset > size - length) {
+                throw new ProtocolException(TYPE + ": a chunk of " + length + " bytes at offset " + offset
+                        + " ends past the snapshot's size " + size);
+            }
+        }
+    }
+
+    /** from, to, term, snapshotIndex, nextOffset, installed. */
+    public static final class InstallSnapshotResponseSerializer extends Serializer<InstallSnapshotResponse> {
+        private static final String TYPE = "InstallSnapshotResponse";
+
+        public InstallSnapshotResponseSerializer() {
+            super(false, true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output out, InstallSnapshotResponse m) {
+            writeNodeId(out, m.from(), TYPE, "from");
+            writeNodeId(out, m.to(), TYPE, "to");
+            writeNonNegative(out, m.term(), TYPE, "term");
+            out.writeVarLong(checkSnapshotIndex(m.snapshotIndex()), true);
+            writeNonNegative(out, m.nextOffset(), TYPE, "nextOffset");
+            writeBoolean(out, m.installed());
+        }
+
+        @Override
+        public InstallSnapshotResponse read(Kryo kryo, Input in, Class<? extends InstallSnapshotResponse> type) {
+            return new InstallSnapshotResponse(readNodeId(in, TYPE, "from"), readNodeId(in, TYPE, "to"),
+                    readNonNegative(in, TYPE, "term"), checkSnapshotIndex(in.readVarLong(true)),
+                    readNonNegative(in, TYPE, "nextOffset"), readBoolean(in, TYPE, "installed"));
+        }
+
+        private static long checkSnapshotIndex(long snapshotIndex) {
+            if (snapshotIndex < 1) {
+                throw new ProtocolException(TYPE + ": snapshotIndex " + snapshotIndex + " is below 1");
+            }
+            return snapshotIndex;
         }
     }
 }

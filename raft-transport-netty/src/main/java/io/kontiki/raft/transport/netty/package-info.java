@@ -50,27 +50,44 @@
  *
  * <h2>Messages</h2>
  * <pre>
- *  ID  message                fields after the class ID
- *  --  ---------------------  -----------------------------------------------------------
- *  10  Handshake              'K' 'N' 'T' 'K' | version uvarint | clusterId string
- *                             | nodeId zvarint
- *  11  HandshakeReply         accepted bool | reason string
- *  12  Ping                   (none)
- *  13  Pong                   (none)
- *  20  RequestVote            from zvarint | to zvarint | term uvarint
- *                             | lastLogIndex uvarint | lastLogTerm uvarint
- *  21  RequestVoteResponse    from | to | term | granted bool
- *  22  AppendEntries          from | to | term | prevLogIndex uvarint | prevLogTerm uvarint
- *                             | leaderCommit uvarint | count uvarint | count x entry
- *        entry                term uvarint | index uvarint | type byte (0 COMMAND, 1 NOOP)
- *                             | length uvarint | length bytes of data
- *  23  AppendEntriesResponse  from | to | term | success bool | index uvarint
- *                             | conflictTerm uvarint | conflictIndex uvarint
+ *  ID  message                  fields after the class ID
+ *  --  -----------------------  ---------------------------------------------------------
+ *  10  Handshake                'K' 'N' 'T' 'K' | version uvarint | clusterId string
+ *                               | nodeId zvarint
+ *  11  HandshakeReply           accepted bool | reason string
+ *  12  Ping                     (none)
+ *  13  Pong                     (none)
+ *  20  RequestVote              from zvarint | to zvarint | term uvarint
+ *                               | lastLogIndex uvarint | lastLogTerm uvarint
+ *  21  RequestVoteResponse      from | to | term | granted bool
+ *  22  AppendEntries            from | to | term | prevLogIndex uvarint | prevLogTerm uvarint
+ *                               | leaderCommit uvarint | count uvarint | count x entry
+ *        entry                  term uvarint | index uvarint | type byte (0 COMMAND, 1 NOOP)
+ *                               | length uvarint | length bytes of data
+ *  23  AppendEntriesResponse    from | to | term | success bool | index uvarint
+ *                               | conflictTerm uvarint | conflictIndex uvarint
+ *  24  InstallSnapshot          from | to | term | snapshot | offset uvarint
+ *                               | length uvarint | length bytes of data
+ *        snapshot               index uvarint | term uvarint | size uvarint
+ *                               | checksum 4 bytes, little-endian
+ *  25  InstallSnapshotResponse  from | to | term | snapshotIndex uvarint
+ *                               | nextOffset uvarint | installed bool
  * </pre>
  * For example, a heartbeat from node 1 to node 2 in term 5, after entry 4/100, commit 99:
  * <pre>
  *  00 00 00 08 | 18 | 02 04 | 05 | 64 | 04 | 63 | 00
  *  length 8      22   1  2    5    100  4    99   no entries
+ * </pre>
+ * The only chunk of a 3-byte snapshot covering the entries up to 4/100 (checksum 0x0a0b0c0d),
+ * from node 1 to node 2 in term 5:
+ * <pre>
+ *  00 00 00 10 | 1a | 02 04 | 05 | 64 | 04 | 03 | 0d 0c 0b 0a | 00 | 03 | 01 02 03
+ *  length 16     24   1  2    5    100  4    3    0x0a0b0c0d    0    3    1 2 3
+ * </pre>
+ * Node 2's answer once it has installed it (the next offset is the size, 3):
+ * <pre>
+ *  00 00 00 07 | 1b | 04 02 | 05 | 64 | 03 | 01
+ *  length 7      25   2  1    5    100  3    installed
  * </pre>
  * The layouts are pinned by {@code KryoCodecTest}. IDs never change and are never reused; a
  * new message takes a new ID, and a changed layout a new ID or a new protocol version.
@@ -108,13 +125,16 @@
  * make a node hold at most one frame per connection. Beyond the fields, an AppendEntries'
  * entries must look like a leader's log: indexes consecutive from {@code prevLogIndex + 1},
  * terms from 1 up, never decreasing, not below {@code prevLogTerm}, not above the message's
- * term; a NOOP carries no data. The core relies on all of this without checking again.
+ * term; a NOOP carries no data. An InstallSnapshot's chunk must be one a leader could send: a
+ * snapshot at index 1 or above, its term from 1 up and not above the message's term, and data
+ * of at most the entry size limit lying inside the snapshot's bytes ({@code offset + length <=
+ * size}; the last chunk may be empty). The core relies on all of this without checking again.
  *
  * <p>Any violation is a protocol error: a length prefix above the limit (which includes any
  * prefix with its top bit set) as soon as the prefix is read, without waiting for or buffering
  * the body; an unknown class ID; a count or length too large; a negative term or index; an
- * unknown entry type; a bad magic; malformed UTF-8; a frame ending inside a field; bytes left
- * after a complete message. The decoder raises a
+ * unknown entry type; a snapshot chunk outside its snapshot; a bad magic; malformed UTF-8; a
+ * frame ending inside a field; bytes left after a complete message. The decoder raises a
  * {@link io.kontiki.raft.transport.netty.ProtocolException} with a one-line description,
  * releases the frame and drops every later frame; the error handler closes the connection
  * and logs one rate-limited line. The peer reconnects and starts over with a handshake.

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kontiki.raft.core.log.LogEntry;
 import io.kontiki.raft.core.log.EntryType;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import io.netty.buffer.ByteBuf;
@@ -20,6 +23,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,6 +60,13 @@ class KryoCodecTest {
                         List.of(LogEntry.command(5, 101, new byte[] {1, 2, 3}), LogEntry.noop(5, 102)), 99)));
         assertEquals("19" + "04" + "02" + "05" + "00" + "64" + "03" + "39",
                 hex(AppendEntriesResponse.reject(2, 1, 5, 100, 3, 57)));
+        assertEquals("1a" + "02" + "04" + "05" + "64" + "04" + "03" + "0d0c0b0a" + "00" + "03" + "010203",
+                hex(new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 3, 0x0a0b0c0d), 0, new byte[] {1, 2, 3})),
+                "id 24+2, from, to, term, snapshot index, term, size, checksum little-endian, offset, length, data");
+        assertEquals("1b" + "04" + "02" + "05" + "64" + "03" + "01",
+                hex(new InstallSnapshotResponse(2, 1, 5, 100, 3, true)));
+        assertEquals("ffffffff", hex(new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 0, -1), 0, new byte[0]))
+                .substring(14, 22), "the checksum is 4 bytes whatever its value");
         assertEquals("01", hex(new RequestVote(-1, 0, 0, 0, 0)).substring(2, 4), "node id -1 is one byte");
     }
 
@@ -133,9 +145,10 @@ class KryoCodecTest {
             Object msg = random.any();
             sent.add(msg);
             int n = codec.encode(msg, buffer);
-            assertEquals(msg, codec.decode(buffer, n));
+            assertEquals(MessageContent.of(msg), MessageContent.of(codec.decode(buffer, n)));
         }
-        assertTrue(sent.stream().map(Object::getClass).distinct().count() >= 8, "every type was drawn");
+        Set<Class<?>> drawn = sent.stream().map(Object::getClass).collect(Collectors.toSet());
+        assertEquals(RaftKryoRegistry.wireClasses(), drawn, "every type was drawn");
     }
 
     @Test
@@ -172,6 +185,81 @@ class KryoCodecTest {
                 List.of(LogEntry.command(6, 1, new byte[0])), 0), buffer));
         assertThrows(ProtocolException.class, () -> codec.encode(new AppendEntries(1, 2, 5, 0, 0,
                 List.of(new LogEntry(5, 1, EntryType.NOOP, new byte[1])), 0), buffer));
+        SnapshotMeta snapshot = new SnapshotMeta(100, 5, 10, 0);
+        assertThrows(ProtocolException.class, () -> codec.encode(new InstallSnapshot(1, 2, 4, snapshot, 0,
+                new byte[1]), buffer), "snapshot term above the message's term");
+        assertThrows(ProtocolException.class, () -> codec.encode(new InstallSnapshot(1, 2, -1, snapshot, 0,
+                new byte[1]), buffer));
+        assertThrows(ProtocolException.class, () -> codec.encode(new InstallSnapshot(-2, 2, 5, snapshot, 0,
+                new byte[1]), buffer));
+        assertThrows(ProtocolException.class, () -> codec.encode(new InstallSnapshotResponse(2, 1, -1, 100, 0,
+                false), buffer));
+        assertThrows(ProtocolException.class, () -> codec.encode(new InstallSnapshotResponse(2, -2, 5, 100, 0,
+                false), buffer));
+    }
+
+    @Test
+    void snapshotChunksAreBoundedByTheEntryLimitOnBothSides() {
+        KryoCodec limited = new KryoCodec(new CodecLimits(4096, 16, 1000, 64));
+        SnapshotMeta snapshot = new SnapshotMeta(100, 4, 5000, 7);
+        InstallSnapshot atLimit = new InstallSnapshot(1, 2, 5, snapshot, 0, new byte[1000]);
+        InstallSnapshot aboveLimit = new InstallSnapshot(1, 2, 5, snapshot, 0, new byte[1001]);
+        byte[] big = new byte[4096];
+
+        int n = limited.encode(atLimit, big);
+        assertEquals(MessageContent.of(atLimit), MessageContent.of(limited.decode(big, n)));
+        ProtocolException onWrite = assertThrows(ProtocolException.class, () -> limited.encode(aboveLimit, big));
+        assertEquals("InstallSnapshot: data length 1001 exceeds limit 1000", onWrite.getMessage());
+        byte[] body = Arrays.copyOf(big, codec.encode(aboveLimit, big));
+        ProtocolException onRead = assertThrows(ProtocolException.class, () -> limited.decode(body, body.length));
+        assertEquals("InstallSnapshot: data length 1001 exceeds limit 1000", onRead.getMessage());
+    }
+
+    @Test
+    void aSnapshotChunkWithinTheEntryLimitButAboveTheFrameLimitIsRefused() {
+        KryoCodec small = new KryoCodec(CodecLimits.withMaxFrameBytes(128));
+        InstallSnapshot chunk = new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 120, 7), 0, new byte[120]);
+        byte[] body = codec.encode(chunk);
+
+        ProtocolException onWrite = assertThrows(ProtocolException.class, () -> small.encode(chunk, new byte[4096]));
+        ProtocolException onRead = assertThrows(ProtocolException.class, () -> small.decode(body, body.length));
+
+        assertEquals(128, small.limits().maxEntryBytes(), "the entry limit alone would allow it");
+        assertTrue(onWrite.getMessage().contains("exceeds the frame body limit of 124 bytes"), onWrite::getMessage);
+        assertTrue(onRead.getMessage().contains("exceeds limit 124"), onRead::getMessage);
+    }
+
+    @Test
+    void everyCutOfASnapshotMessageIsRefusedByACheckNamingTheType() {
+        List<Object> messages = List.of(
+                new InstallSnapshot(1, 2, 300, new SnapshotMeta(1L << 40, 299, 1L << 33, 0x80000001), 1L << 32,
+                        new byte[] {1, 2, 3, 4, 5}),
+                new InstallSnapshotResponse(2, 1, 300, 1L << 40, 1L << 33, false));
+        for (Object msg : messages) {
+            byte[] body = codec.encode(msg);
+            String type = msg.getClass().getSimpleName() + ": ";
+            for (int cut = 1; cut < body.length; cut++) {
+                int n = cut;
+                ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(body, n));
+                assertTrue(e.getMessage().startsWith(type) && !e.getMessage().contains(": invalid: "),
+                        () -> "cut at " + n + " of " + body.length + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void emptyChunksDecodeToTheLastChunkOfTheirSnapshot() {
+        InstallSnapshot emptySnapshot = new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 0, 0), 0, new byte[0]);
+        InstallSnapshot emptyLast = new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 9, 0), 9, new byte[0]);
+        InstallSnapshot emptyMiddle = new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 9, 0), 4, new byte[0]);
+
+        for (InstallSnapshot m : List.of(emptySnapshot, emptyLast, emptyMiddle)) {
+            byte[] body = codec.encode(m);
+            InstallSnapshot back = (InstallSnapshot) codec.decode(body, body.length);
+            assertEquals(MessageContent.of(m), MessageContent.of(back));
+            assertEquals(m.isLast(), back.isLast(), m.describe());
+        }
+        assertTrue(emptySnapshot.isLast() && emptyLast.isLast() && !emptyMiddle.isLast());
     }
 
     @Test

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RaftMessage;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
@@ -74,6 +77,31 @@ class NettyTransportTest {
             assertEquals(0, b.inbox().offLoopDeliveries(), "B's consumer ran off B's event loop");
             assertEquals(0, a.inbox().offLoopDeliveries(), "A's consumer ran off A's event loop");
             assertEquals(1, b.stats().requestsReceived());
+            assertEquals(1, a.stats().responsesReceived());
+        }
+    }
+
+    @Test
+    void aSnapshotChunkAndItsAnswerCrossTheWireAsARequestAndAResponse() {
+        try (Net net = new Net(1, 2)) {
+            Node a = net.start(1);
+            Node b = net.start(2);
+            net.awaitConnected(a, b);
+            byte[] data = new byte[1 << 20];
+            new java.util.Random(3).nextBytes(data);
+
+            InstallSnapshot chunk = new InstallSnapshot(1, 2, 5, new SnapshotMeta(100, 4, 3 << 20, 0x5eed), 1 << 20,
+                    data);
+            a.transport().send(chunk);
+            InstallSnapshotResponse answer = new InstallSnapshotResponse(2, 1, 5, 100, 2 << 20, false);
+            b.transport().send(answer);
+
+            within().until(() -> b.inbox().size() == 1 && a.inbox().size() == 1);
+            assertEquals(List.of(MessageContent.of(chunk)), MessageContent.ofAll(b.inbox().messages()));
+            assertEquals(List.of(answer), a.inbox().messages());
+            assertEquals(1, a.stats().requestsSent());
+            assertEquals(1, b.stats().requestsReceived());
+            assertEquals(1, b.stats().responsesSent());
             assertEquals(1, a.stats().responsesReceived());
         }
     }

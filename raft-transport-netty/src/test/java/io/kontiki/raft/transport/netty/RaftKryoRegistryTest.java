@@ -11,6 +11,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import java.util.HashSet;
@@ -25,7 +27,7 @@ class RaftKryoRegistryTest {
     private static final Map<Class<?>, Integer> FROZEN_IDS = Map.of(
             Handshake.class, 10, HandshakeReply.class, 11, Ping.class, 12, Pong.class, 13,
             RequestVote.class, 20, RequestVoteResponse.class, 21, AppendEntries.class, 22,
-            AppendEntriesResponse.class, 23);
+            AppendEntriesResponse.class, 23, InstallSnapshot.class, 24, InstallSnapshotResponse.class, 25);
 
     private final Kryo kryo = RaftKryoRegistry.newKryo(CodecLimits.DEFAULTS);
 

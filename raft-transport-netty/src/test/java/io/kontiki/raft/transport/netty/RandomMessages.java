@@ -1,8 +1,11 @@
 package io.kontiki.raft.transport.netty;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import java.util.ArrayList;
@@ -19,7 +22,7 @@ final class RandomMessages {
     }
 
     Object any() {
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(12)) {
             case 0 -> new Handshake(random.nextInt(4), string(), nodeId());
             case 1 -> random.nextBoolean() ? HandshakeReply.ACCEPTED : new HandshakeReply(false, string());
             case 2 -> Ping.INSTANCE;
@@ -28,6 +31,9 @@ final class RandomMessages {
             case 5 -> new RequestVoteResponse(nodeId(), nodeId(), number(), random.nextBoolean());
             case 6 -> new AppendEntriesResponse(nodeId(), nodeId(), number(), random.nextBoolean(), number(),
                     number(), number());
+            case 7 -> installSnapshot(64);
+            case 8 -> new InstallSnapshotResponse(nodeId(), nodeId(), number(), Math.max(1, number()), number(),
+                    random.nextBoolean());
             default -> appendEntries(random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(12), 64);
         };
     }
@@ -49,6 +55,26 @@ final class RandomMessages {
         }
         return new AppendEntries(nodeId(), nodeId(), term, prevLogIndex, prevLogTerm, entries,
                 random.nextInt((int) prevLogIndex + n + 1));
+    }
+
+    /**
+     * A chunk of up to {@code maxData} bytes (a quarter of them empty) of a snapshot whose term is
+     * at most the message's; often the last chunk, sometimes of a snapshot of {@code Long.MAX_VALUE}
+     * bytes.
+     */
+    InstallSnapshot installSnapshot(int maxData) {
+        long term = Math.max(1, number());
+        long snapshotTerm = random.nextBoolean() ? term : 1 + Math.floorMod(random.nextLong(), term);
+        byte[] data = bytes(random.nextInt(4) == 0 ? 0 : random.nextInt(maxData + 1));
+        long size = switch (random.nextInt(4)) {
+            case 0 -> data.length;
+            case 1 -> Long.MAX_VALUE;
+            default -> data.length + random.nextInt(1 << 20);
+        };
+        long room = size - data.length;
+        long offset = room == 0 || random.nextInt(3) == 0 ? room : (random.nextLong() >>> 1) % room;
+        SnapshotMeta snapshot = new SnapshotMeta(Math.max(1, number()), snapshotTerm, size, random.nextInt());
+        return new InstallSnapshot(nodeId(), nodeId(), term, snapshot, offset, data);
     }
 
     int nodeId() {

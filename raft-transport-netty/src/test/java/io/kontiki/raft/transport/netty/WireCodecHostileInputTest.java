@@ -4,6 +4,8 @@ import static io.kontiki.raft.transport.netty.RaftKryoRegistry.APPEND_ENTRIES_ID
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.APPEND_ENTRIES_RESPONSE_ID;
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.HANDSHAKE_ID;
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.HANDSHAKE_REPLY_ID;
+import static io.kontiki.raft.transport.netty.RaftKryoRegistry.INSTALL_SNAPSHOT_ID;
+import static io.kontiki.raft.transport.netty.RaftKryoRegistry.INSTALL_SNAPSHOT_RESPONSE_ID;
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.PING_ID;
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.REQUEST_VOTE_ID;
 import static io.kontiki.raft.transport.netty.RaftKryoRegistry.REQUEST_VOTE_RESPONSE_ID;
@@ -33,6 +35,27 @@ class WireCodecHostileInputTest {
                 .varLong(99);
     }
 
+    /** InstallSnapshot header: from 1, to 2, term 5. */
+    private static WireBytes installSnapshotHeader() {
+        return WireBytes.body().classId(INSTALL_SNAPSHOT_ID).nodeId(1).nodeId(2).varLong(5);
+    }
+
+    /** InstallSnapshot up to the offset: the header, then snapshot 4/100 of {@code size} bytes, checksum 0. */
+    private static WireBytes installSnapshotOfSize(long size) {
+        return installSnapshotHeader().varLong(100).varLong(4).varLong(size).bytes(0, 0, 0, 0);
+    }
+
+    /** The empty first chunk of an empty snapshot {@code snapshotTerm/index}, in term 5. */
+    private static byte[] emptyChunkOf(long index, long snapshotTerm) {
+        return installSnapshotHeader().varLong(index).varLong(snapshotTerm).varLong(0).bytes(0, 0, 0, 0).varLong(0)
+                .varInt(0).toBytes();
+    }
+
+    /** InstallSnapshotResponse header: from 2, to 1, term 5. */
+    private static WireBytes installSnapshotResponseHeader() {
+        return WireBytes.body().classId(INSTALL_SNAPSHOT_RESPONSE_ID).nodeId(2).nodeId(1).varLong(5);
+    }
+
     static Stream<Arguments> hostileBodies() {
         return Stream.of(
                 // Not our protocol at all.
@@ -56,6 +79,11 @@ class WireCodecHostileInputTest {
                 Arguments.of("entry data length beyond the frame", appendEntriesHeader().varInt(1).varLong(5)
                         .varLong(101).bytes(0).varInt(1_000_000).bytes(1, 2, 3).toBytes(),
                         "data length 1000000 needs at least 1000000 bytes but the frame has 3 left"),
+                Arguments.of("snapshot chunk length 2^31-1", installSnapshotOfSize(Long.MAX_VALUE).varLong(0)
+                        .varInt(Integer.MAX_VALUE).toBytes(), "InstallSnapshot: data length 2147483647 exceeds limit"),
+                Arguments.of("snapshot chunk length within the limit but beyond the frame",
+                        installSnapshotOfSize(10_000_000).varLong(0).varInt(1_000_000).bytes(1, 2, 3).toBytes(),
+                        "InstallSnapshot: data length 1000000 needs at least 1000000 bytes but the frame has 3 left"),
                 Arguments.of("cluster id length 2^31-1", WireBytes.body().classId(HANDSHAKE_ID).magic().varInt(1)
                         .varInt(Integer.MAX_VALUE).toBytes(), "clusterId length 2147483647 exceeds limit 1024"),
                 Arguments.of("cluster id length just above the limit", WireBytes.body().classId(HANDSHAKE_ID).magic()
@@ -65,6 +93,20 @@ class WireCodecHostileInputTest {
                 // Values out of range.
                 Arguments.of("negative term", WireBytes.body().classId(REQUEST_VOTE_ID).nodeId(1).nodeId(2).varLong(-1)
                         .varLong(0).varLong(0).toBytes(), "RequestVote: term -1 is negative"),
+                Arguments.of("negative snapshot size", installSnapshotOfSize(-1).varLong(0).varInt(0).toBytes(),
+                        "InstallSnapshot: snapshot size -1 is negative"),
+                Arguments.of("negative snapshot offset", installSnapshotOfSize(10).varLong(-1).varInt(0).toBytes(),
+                        "InstallSnapshot: offset -1 is negative"),
+                Arguments.of("negative install snapshot term", WireBytes.body().classId(INSTALL_SNAPSHOT_ID).nodeId(1)
+                        .nodeId(2).varLong(-5).toBytes(), "InstallSnapshot: term -5 is negative"),
+                Arguments.of("snapshotIndex 0 in a response", installSnapshotResponseHeader().varLong(0).varLong(0)
+                        .bytes(0).toBytes(), "InstallSnapshotResponse: snapshotIndex 0 is below 1"),
+                Arguments.of("negative snapshotIndex in a response", installSnapshotResponseHeader().varLong(-100)
+                        .varLong(0).bytes(0).toBytes(), "InstallSnapshotResponse: snapshotIndex -100 is below 1"),
+                Arguments.of("negative nextOffset", installSnapshotResponseHeader().varLong(100).varLong(-1).bytes(0)
+                        .toBytes(), "InstallSnapshotResponse: nextOffset -1 is negative"),
+                Arguments.of("installed byte 2", installSnapshotResponseHeader().varLong(100).varLong(0).bytes(2)
+                        .toBytes(), "InstallSnapshotResponse: installed byte 2 is neither 0 nor 1"),
                 Arguments.of("negative prevLogIndex", WireBytes.body().classId(APPEND_ENTRIES_ID).nodeId(1).nodeId(2)
                         .varLong(5).varLong(Long.MIN_VALUE).varLong(4).varLong(0).varInt(0).toBytes(),
                         "prevLogIndex -9223372036854775808 is negative"),
@@ -105,6 +147,23 @@ class WireCodecHostileInputTest {
                         .bytes(0xff).varInt(0).toBytes(), "unknown type ordinal 255"),
                 Arguments.of("NOOP carrying data", appendEntriesHeader().varInt(1).varLong(5).varLong(101).bytes(1)
                         .varInt(3).bytes(1, 2, 3).toBytes(), "NOOP entry 0 carries 3 bytes"),
+                // Snapshot chunks no leader would send.
+                Arguments.of("snapshot index 0", emptyChunkOf(0, 0), "InstallSnapshot: snapshot index 0 is below 1"),
+                Arguments.of("snapshot index negative", emptyChunkOf(-3, 4),
+                        "InstallSnapshot: snapshot index -3 is below 1"),
+                Arguments.of("snapshot term 0", emptyChunkOf(100, 0), "InstallSnapshot: snapshot term 0 is below 1"),
+                Arguments.of("snapshot term above the message's term", emptyChunkOf(100, 6),
+                        "InstallSnapshot: snapshot term 6 is above the message's term 5"),
+                Arguments.of("snapshot chunk past the snapshot's end", installSnapshotOfSize(10).varLong(8).varInt(3)
+                        .bytes(1, 2, 3).toBytes(), "InstallSnapshot: a chunk of 3 bytes at offset 8 ends past the "
+                        + "snapshot's size 10"),
+                Arguments.of("snapshot chunk of an empty snapshot", installSnapshotOfSize(0).varLong(0).varInt(1)
+                        .bytes(1).toBytes(), "InstallSnapshot: a chunk of 1 bytes at offset 0 ends past"),
+                Arguments.of("empty snapshot chunk past the snapshot's end", installSnapshotOfSize(10).varLong(11)
+                        .varInt(0).toBytes(), "InstallSnapshot: a chunk of 0 bytes at offset 11 ends past"),
+                Arguments.of("snapshot chunk whose end overflows", installSnapshotOfSize(Long.MAX_VALUE)
+                        .varLong(Long.MAX_VALUE).varInt(1).bytes(1).toBytes(),
+                        "InstallSnapshot: a chunk of 1 bytes at offset 9223372036854775807 ends past"),
                 // Bytes missing or left over.
                 Arguments.of("trailing byte after a ping", WireBytes.body().classId(PING_ID).bytes(0).toBytes(),
                         "Ping: 1 trailing bytes"),
@@ -116,6 +175,16 @@ class WireCodecHostileInputTest {
                         .bytes(0x80, 0x80).toBytes(), "RequestVote: truncated"),
                 Arguments.of("frame ending inside an entry", appendEntriesHeader().varInt(1).varLong(5).varLong(101)
                         .bytes(0).bytes(0x80).toBytes(), "AppendEntries: truncated"),
+                Arguments.of("frame ending inside a snapshot checksum", installSnapshotHeader().varLong(100).varLong(4)
+                        .varLong(10).bytes(0, 0).toBytes(), "InstallSnapshot: truncated"),
+                Arguments.of("frame ending before a snapshot chunk's length", installSnapshotOfSize(10).varLong(0)
+                        .toBytes(), "InstallSnapshot: truncated"),
+                Arguments.of("frame ending inside a snapshot chunk", installSnapshotOfSize(10).varLong(0).varInt(5)
+                        .bytes(1, 2).toBytes(), "data length 5 needs at least 5 bytes but the frame has 2 left"),
+                Arguments.of("trailing bytes after an install snapshot", installSnapshotOfSize(10).varLong(0)
+                        .varInt(2).bytes(1, 2, 3, 4).toBytes(), "InstallSnapshot: 2 trailing bytes"),
+                Arguments.of("frame ending before installed", installSnapshotResponseHeader().varLong(100).varLong(0)
+                        .toBytes(), "InstallSnapshotResponse: truncated"),
                 Arguments.of("empty frame", new byte[0], "empty frame"),
                 // A foreign protocol that happens to start with the right class ID.
                 Arguments.of("handshake with a foreign magic", WireBytes.body().classId(HANDSHAKE_ID).ascii("HTTP")

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import io.kontiki.raft.core.message.AppendEntries;
 import io.kontiki.raft.core.message.AppendEntriesResponse;
+import io.kontiki.raft.core.message.InstallSnapshot;
+import io.kontiki.raft.core.message.InstallSnapshotResponse;
 import io.kontiki.raft.core.message.RequestVote;
 import io.kontiki.raft.core.message.RequestVoteResponse;
 import io.netty.buffer.ByteBuf;
@@ -61,7 +64,39 @@ class WireCodecRoundTripTest {
                         Long.MAX_VALUE - 2, Long.MAX_VALUE, List.of(LogEntry.noop(Long.MAX_VALUE, Long.MAX_VALUE - 1),
                         LogEntry.noop(Long.MAX_VALUE, Long.MAX_VALUE)), Long.MAX_VALUE)),
                 Arguments.of("append entries response, accept", AppendEntriesResponse.accept(2, 1, 5, 102)),
-                Arguments.of("append entries response, reject", AppendEntriesResponse.reject(2, 1, 5, 100, 3, 57)));
+                Arguments.of("append entries response, reject", AppendEntriesResponse.reject(2, 1, 5, 100, 3, 57)),
+                Arguments.of("install snapshot, first chunk", new InstallSnapshot(1, 2, 5, snapshot(3 << 20), 0,
+                        bytes(1 << 20, random))),
+                Arguments.of("install snapshot, middle chunk", new InstallSnapshot(1, 2, 5, snapshot(3 << 20),
+                        1 << 20, bytes(1 << 20, random))),
+                Arguments.of("install snapshot, last chunk, shorter", new InstallSnapshot(1, 2, 5, snapshot(3 << 20),
+                        (3 << 20) - 17, bytes(17, random))),
+                Arguments.of("install snapshot, the one chunk of a small snapshot", new InstallSnapshot(1, 2, 5,
+                        snapshot(3), 0, new byte[] {1, 2, 3})),
+                Arguments.of("install snapshot, empty chunk of an empty snapshot", new InstallSnapshot(1, 2, 5,
+                        snapshot(0), 0, new byte[0])),
+                Arguments.of("install snapshot, empty last chunk", new InstallSnapshot(1, 2, 5, snapshot(3 << 20),
+                        3 << 20, new byte[0])),
+                Arguments.of("install snapshot, snapshot term equal to the message's", new InstallSnapshot(1, 2, 4,
+                        snapshot(3), 0, new byte[] {1, 2, 3})),
+                Arguments.of("install snapshot, 8 MiB chunk", new InstallSnapshot(1, 2, 5, snapshot(8 << 20), 0,
+                        bytes(8 << 20, random))),
+                Arguments.of("install snapshot, extremes", new InstallSnapshot(Integer.MAX_VALUE, -1, Long.MAX_VALUE,
+                        new SnapshotMeta(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Integer.MIN_VALUE),
+                        Long.MAX_VALUE - 2, new byte[] {-1, 0})),
+                Arguments.of("install snapshot response, resume", new InstallSnapshotResponse(2, 1, 5, 100, 1 << 20,
+                        false)),
+                Arguments.of("install snapshot response, start over", new InstallSnapshotResponse(2, 1, 5, 100, 0,
+                        false)),
+                Arguments.of("install snapshot response, installed", new InstallSnapshotResponse(2, 1, 5, 100, 3 << 20,
+                        true)),
+                Arguments.of("install snapshot response, extremes", new InstallSnapshotResponse(Integer.MAX_VALUE, -1,
+                        Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, true)));
+    }
+
+    /** A snapshot of {@code size} bytes covering the entries up to 4/100. */
+    private static SnapshotMeta snapshot(long size) {
+        return new SnapshotMeta(100, 4, size, 0x5eed1234);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -75,7 +110,7 @@ class WireCodecRoundTripTest {
 
         List<Object> received = receiver.feed(frames);
 
-        assertEquals(List.of(msg), received);
+        assertEquals(List.of(MessageContent.of(msg)), MessageContent.ofAll(received));
         assertEquals(0, frames.refCnt(), "the frame buffer was released");
         assertTrue(receiver.channel.isOpen());
         assertTrue(receiver.errors.isEmpty(), () -> "errors: " + receiver.errors);
@@ -95,7 +130,7 @@ class WireCodecRoundTripTest {
 
         List<Object> received = receiver.feed(sender.encode(sent.toArray()));
 
-        assertEquals(sent, received);
+        assertEquals(MessageContent.ofAll(sent), MessageContent.ofAll(received));
         assertTrue(receiver.channel.isOpen());
         sender.finish();
         receiver.finish();
