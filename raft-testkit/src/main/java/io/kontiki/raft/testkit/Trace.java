@@ -135,6 +135,13 @@ public final class Trace {
             h = mix(mix(h, rv.lastLogIndex()), rv.lastLogTerm());
         } else if (m instanceof RequestVoteResponse r) {
             h = mix(h, r.granted() ? 1 : 0);
+        } else if (m instanceof io.kontiki.raft.core.message.InstallSnapshot is) {
+            h = mix(mix(mix(mix(mix(h, is.snapshot().index()), is.snapshot().term()), is.snapshot().checksum()),
+                    is.offset()), is.data().length);
+        } else if (m instanceof io.kontiki.raft.core.message.InstallSnapshotResponse r) {
+            h = mix(mix(mix(h, r.snapshotIndex()), r.nextOffset()), r.installed() ? 1 : 0);
+        } else {
+            throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
         }
         return h;
     }

@@ -32,6 +32,23 @@ public record InstallSnapshot(int from, int to, long term, SnapshotMeta snapshot
         }
     }
 
+    /** Equal messages carry equal bytes (a record would compare the array by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InstallSnapshot m && m.from == from && m.to == to && m.term == term
+                && m.snapshot.equals(snapshot) && m.offset == offset && java.util.Arrays.equals(m.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(from, to, term, snapshot, offset, java.util.Arrays.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     /** True for the chunk that completes the snapshot (Figure 13's {@code done}). */
     public boolean isLast() {
         return offset + data.length == snapshot.size();
