@@ -123,6 +123,8 @@ final class NettyLabCluster implements RealTimeLabCluster {
         InMemoryStorage storage = saved[server] == null ? new InMemoryStorage() : saved[server].copy();
         saved[server] = storage;
         int inc = ++incarnations[server];
+        applier.started(server);
+        java.util.concurrent.atomic.AtomicReference<RaftNode> self = new java.util.concurrent.atomic.AtomicReference<>();
         EventLoop loop = group.next();
         NettyTransport.Builder tb = NettyTransport.builder("lab-" + seed, server)
                 .listen(address(ports[server]))
@@ -145,18 +147,14 @@ final class NettyLabCluster implements RealTimeLabCluster {
                 .loop(EventLoops.asLoopExecutor(loop))
                 .transport(transport)
                 .storage(storage)
-                .stateMachine(checker.checkedStateMachine(server, inc, e -> {
-                    try {
-                        applier.apply(server, e);
-                    } catch (Throwable t) {
-                        time.recordFailure(t);
-                        throw t;
-                    }
-                }))
+                .stateMachine(checker.checkedStateMachine(server, inc, applier.asStateMachine(server,
+                        (index, term, data) -> self.get().snapshot(index, term, out -> out.write(data)),
+                        time::recordFailure)))
                 .applyExecutor(applyThread)
                 .random(new Random(seed * 7919L + server * 31L + inc))
                 .observer(checker)
                 .start();
+        self.set(node);
         running[server] = new Incarnation(node, transport, applyThread);
         applyFaults(server);
         transport.start(node::receive);

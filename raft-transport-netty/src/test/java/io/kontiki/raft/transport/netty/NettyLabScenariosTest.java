@@ -84,4 +84,9 @@ class NettyLabScenariosTest {
     void reliableChurn2C() {
         run(RELIABLE_CHURN_2C);
     }
+
+    @Test
+    void snapshotInit2D() {
+        run(LabScenario.SNAPSHOT_INIT_2D);
+    }
 }
