@@ -41,7 +41,11 @@ public final class KvMapping {
             case OK -> ClientResponse.Status.OK;
             case NOT_FOUND -> ClientResponse.Status.NOT_FOUND;
             case CAS_FAILED -> ClientResponse.Status.CAS_FAILED;
+            case SESSION_EXPIRED -> ClientResponse.Status.SESSION_EXPIRED;
         };
+        if (status == ClientResponse.Status.SESSION_EXPIRED) {
+            return ClientResponse.sessionExpired(requestId);
+        }
         return new ClientResponse(requestId, status, result.value(), ClientResponse.NO_LEADER, "");
     }
 }

@@ -143,24 +143,35 @@ class KvStateMachineTest {
 
     @Test
     void aPipelinedWriteOvertakenByALaterOneIsStillAppliedOnce() {
+        apply(new KvCommand.Put(A, 1, 0, "one", b("1")));
         KvCommand.Put five = new KvCommand.Put(A, 5, 0, "five", b("5"));
         apply(new KvCommand.Put(A, 6, 0, "six", b("6")));
-        assertEquals(result(OK, null, 2), apply(five));
+        assertEquals(result(OK, null, 3), apply(five));
         assertArrayEquals(b("5"), kv.get("five"));
         apply(new KvCommand.Delete(B, 1, 0, "five"));
         assertEquals(result(OK, null, KvResult.UNKNOWN_INDEX), apply(five), "applied once only");
         assertNull(kv.get("five"));
-        assertEquals(result(OK, null, 5), apply(new KvCommand.Put(A, 1, 0, "one", b("1"))),
-                "sequences below the first one seen were gaps too");
+    }
+
+    @Test
+    void onlyAClientsFirstWriteOpensItsSession() {
+        assertEquals(new KvResult(KvResult.Status.SESSION_EXPIRED, null, KvResult.UNKNOWN_INDEX),
+                apply(new KvCommand.Put(A, 2, 0, "k", b("second"))));
+        assertNull(kv.get("k"), "not applied");
+        assertEquals(0, kv.sessionCount(), "and no session opened");
+        assertEquals(result(OK, null, 2), apply(new KvCommand.Put(A, 1, 0, "k", b("first"))));
+        assertEquals(result(OK, null, 3), apply(new KvCommand.Put(A, 2, 0, "k", b("second"))));
+        assertArrayEquals(b("second"), kv.get("k"));
     }
 
     @Test
     void aWriteFarBelowTheWindowIsAnsweredAsAStaleDuplicateAndNotApplied() {
         long highest = 10 + KvStateMachine.SESSION_WINDOW;
+        apply(new KvCommand.Put(A, 1, 0, "k", b("first")));
         apply(new KvCommand.Put(A, highest, 0, "k", b("new")));
         assertEquals(result(OK, null, KvResult.UNKNOWN_INDEX), apply(new KvCommand.Put(A, 10, 0, "k", b("stale"))));
         assertArrayEquals(b("new"), kv.get("k"));
-        assertEquals(result(OK, null, 3), apply(new KvCommand.Put(A, 11, 0, "k", b("in window"))),
+        assertEquals(result(OK, null, 4), apply(new KvCommand.Put(A, 11, 0, "k", b("in window"))),
                 "the lowest sequence inside the window is still a gap");
     }
 
