@@ -202,7 +202,7 @@ public final class KontikiServer implements KvService, AutoCloseable {
         }
         byte[] command;
         try {
-            command = KvMapping.toCommand(request).encode();
+            command = KvMapping.toCommand(request, System.currentTimeMillis()).encode();
         } catch (RuntimeException e) {
             response.complete(ClientResponse.error(request.requestId(), "bad request: " + e.getMessage()));
             return response;

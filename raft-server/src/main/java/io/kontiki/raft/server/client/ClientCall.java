@@ -118,6 +118,7 @@ final class ClientCall {
                 retryLater();
             }
             case ERROR -> fail(from + " refused it: " + r.message());
+            case SESSION_EXPIRED -> fail(from + ": the client's session expired: " + r.message());
         }
     }
 

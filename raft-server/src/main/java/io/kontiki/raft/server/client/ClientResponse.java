@@ -37,7 +37,15 @@ public record ClientResponse(long requestId, Status status, byte[] value, int le
          */
         UNKNOWN_OUTCOME,
         /** Refused (overload, a bad request, a server fault); {@code message} says why. */
-        ERROR
+        ERROR,
+        /**
+         * A write not executed: the client has no session (it expired after a long enough time
+         * without writes, or the client's first write has not been applied yet) and only a
+         * client's first write, sequence 1, opens one. Never executed, but an earlier attempt
+         * of the same write may have been, before the session expired. A client starts a new
+         * session (a new clientId, numbering from 1) to go on writing.
+         */
+        SESSION_EXPIRED
     }
 
     public ClientResponse {
@@ -68,6 +76,10 @@ public record ClientResponse(long requestId, Status status, byte[] value, int le
 
     public static ClientResponse error(long requestId, String message) {
         return new ClientResponse(requestId, Status.ERROR, null, NO_LEADER, message);
+    }
+
+    public static ClientResponse sessionExpired(long requestId) {
+        return new ClientResponse(requestId, Status.SESSION_EXPIRED, null, NO_LEADER, "no session for this client");
     }
 
     private static String truncate(String s) {

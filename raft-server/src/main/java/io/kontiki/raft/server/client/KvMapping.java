@@ -13,19 +13,24 @@ public final class KvMapping {
     }
 
     /**
-     * The command to propose for {@code request}.
+     * The command to propose for {@code request}, stamped with {@code nowMillis}: the proposing
+     * node's {@code System.currentTimeMillis()}. Only the leader's proposals reach the log, so
+     * the stamps the stores see are leaders' clocks (see {@link KvCommand#stampMillis()}).
      *
-     * @throws IllegalArgumentException for a STATUS request, which is not a command
+     * @throws IllegalArgumentException for a STATUS request, which is not a command, or a
+     *                                  negative {@code nowMillis}
      */
-    public static KvCommand toCommand(ClientRequest request) {
+    public static KvCommand toCommand(ClientRequest request, long nowMillis) {
         long c = request.clientId();
         long s = request.sequence();
+        long t = nowMillis;
         String k = request.key();
         return switch (request.op()) {
-            case PUT -> new KvCommand.Put(c, s, k, request.value());
-            case GET -> new KvCommand.Get(c, s, k);
-            case DELETE -> new KvCommand.Delete(c, s, k);
-            case CAS -> new KvCommand.Cas(c, s, k, request.expectAbsent() ? null : request.expected(), request.value());
+            case PUT -> new KvCommand.Put(c, s, t, k, request.value());
+            case GET -> new KvCommand.Get(c, s, t, k);
+            case DELETE -> new KvCommand.Delete(c, s, t, k);
+            case CAS -> new KvCommand.Cas(c, s, t, k, request.expectAbsent() ? null : request.expected(),
+                    request.value());
             case STATUS -> throw new IllegalArgumentException("a STATUS request is not a command");
         };
     }
@@ -36,7 +41,11 @@ public final class KvMapping {
             case OK -> ClientResponse.Status.OK;
             case NOT_FOUND -> ClientResponse.Status.NOT_FOUND;
             case CAS_FAILED -> ClientResponse.Status.CAS_FAILED;
+            case SESSION_EXPIRED -> ClientResponse.Status.SESSION_EXPIRED;
         };
+        if (status == ClientResponse.Status.SESSION_EXPIRED) {
+            return ClientResponse.sessionExpired(requestId);
+        }
         return new ClientResponse(requestId, status, result.value(), ClientResponse.NO_LEADER, "");
     }
 }

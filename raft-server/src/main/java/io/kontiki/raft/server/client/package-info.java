@@ -34,7 +34,8 @@
  *                       | key string (&lt;= 1 KiB) | [value bytes (&lt;= 1 MiB)]
  *                       | [expected bytes (&lt;= 1 MiB)]
  *  41  ClientResponse   requestId uvarint | status byte (0 OK, 1 NOT_FOUND, 2 CAS_FAILED,
- *                       3 NOT_LEADER, 4 UNKNOWN_OUTCOME, 5 ERROR) | leaderHint zvarint
+ *                       3 NOT_LEADER, 4 UNKNOWN_OUTCOME, 5 ERROR, 6 SESSION_EXPIRED)
+ *                       | leaderHint zvarint
  *                       | flags (0x01 value) | [value bytes (&lt;= 1 MiB)]
  *                       | message string (&lt;= 1 KiB)
  *  42  StatusResponse   requestId uvarint | nodeId zvarint | role string | term uvarint
@@ -49,7 +50,11 @@
  * The records' own rules hold on the wire too (a PUT carries a value, a CAS exactly one of an
  * expected value and expectAbsent, a write's sequence is at least 1, ...): the decoder builds
  * each message through its constructor. The layouts are pinned by {@code ClientCodecTest}; a
- * changed layout takes a new class ID.
+ * changed layout takes a new class ID. A new status code is not a new layout: codes are
+ * appended, never renumbered. A client older than a code refuses it as a protocol error, which
+ * it handles as a lost connection (it retries, and reports a write's outcome as unknown at its
+ * timeout), so it is never told a false outcome; SESSION_EXPIRED (6) was added this way, and a
+ * server sends it only for a write of a client without a session.
  *
  * <h2>A connection</h2>
  * The client sends requests, as many as it likes without waiting (pipelining); the server

@@ -1,6 +1,7 @@
 package io.kontiki.raft.server.kv;
 
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -23,29 +24,110 @@ import java.util.TreeMap;
  * most {@value #WINDOW} writes in flight (the server's per-connection limit), so such a request
  * can only be a stale duplicate.
  *
- * <p>Sessions never expire yet (deterministic expiry, driven by the log, is future work).
- * Not thread-safe: used on the apply thread only. Deterministic: the same writes in the same
- * order give the same answers on every replica.
+ * <p><b>Expiry.</b> The table has a clock, {@link #nowMillis()}: the highest command stamp
+ * {@linkplain #advance seen} (a leader's wall clock, taken from the log, so every replica has
+ * the same clock at the same index). A session in which no write arrived (applied or retried)
+ * for more than the timeout is dropped, so the table holds the clients active within the
+ * timeout. A client without a session may open one with its first write, sequence
+ * {@value #FIRST_SEQUENCE}; any other sequence is answered {@link KvResult.Status#SESSION_EXPIRED}
+ * and must not be applied: it may be a retry of a write applied before the session expired.
+ * Sessions are kept in order of last activity (each write touches its session at the clock,
+ * which never goes back), so expiry looks only at the oldest: O(1) per command, plus O(1) per
+ * session dropped.
+ *
+ * <p>Not thread-safe: used on the apply thread only. Deterministic: the same commands in the
+ * same order give the same answers on every replica (given the same timeout).
  */
 final class ClientSessions {
 
     /** How many sequences below a client's highest are remembered. */
     static final int WINDOW = 4096;
+    /** The sequence of a client's first write: the only one that opens a session. */
+    static final long FIRST_SEQUENCE = 1;
 
-    private final Map<Long, Session> sessions = new HashMap<>();
+    private static final KvResult EXPIRED = new KvResult(KvResult.Status.SESSION_EXPIRED, null,
+            KvResult.UNKNOWN_INDEX);
+
+    private final long timeoutMillis;
+    /**
+     * By client id, least recently active first. Access order: every lookup is a write of that
+     * client, which sets its lastActivityMillis to the clock, so the order is also that of
+     * lastActivityMillis (non-decreasing).
+     */
+    private final LinkedHashMap<Long, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private long nowMillis;
+
+    /** An empty table whose sessions expire after {@code timeoutMillis} (> 0) without a write. */
+    ClientSessions(long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("session timeout must be positive: " + timeoutMillis + " ms");
+        }
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** The table's clock: the highest stamp seen, 0 before the first. */
+    long nowMillis() {
+        return nowMillis;
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
+    }
 
     /**
-     * The recorded result of a write already applied, or null if {@code sequence} must be
-     * applied now (and then {@link #record}ed).
+     * Moves the clock to {@code stampMillis} if that is later (a stamp that goes back, from a
+     * leader whose clock is behind, leaves it), then drops every session idle for more than the
+     * timeout.
+     *
+     * @return the number of sessions dropped
+     */
+    int advance(long stampMillis) {
+        nowMillis = Math.max(nowMillis, stampMillis);
+        int dropped = 0;
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            if (nowMillis - it.next().lastActivityMillis <= timeoutMillis) {
+                break; // the oldest is live: so are the others
+            }
+            it.remove();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /**
+     * What to answer a write {@code sequence} of {@code clientId} without applying it: its
+     * recorded result if it was applied, {@link KvResult.Status#SESSION_EXPIRED} if the client has
+     * no session and this is not its first write; or null if it must be applied now (and then
+     * {@link #record}ed). Counts as activity of the client's session.
      */
     KvResult previous(long clientId, long sequence) {
         Session s = sessions.get(clientId);
-        return s == null ? null : s.previous(sequence);
+        if (s == null) {
+            return sequence == FIRST_SEQUENCE ? null : EXPIRED;
+        }
+        s.lastActivityMillis = nowMillis;
+        return s.previous(sequence);
     }
 
-    /** Records that {@code sequence} was applied with {@code result}. */
+    /**
+     * Records that {@code sequence} was applied with {@code result}, opening the client's
+     * session if {@link #previous} allowed it.
+     */
     void record(long clientId, long sequence, KvResult result) {
-        sessions.computeIfAbsent(clientId, id -> new Session()).record(sequence, result);
+        if (result.status() == KvResult.Status.SESSION_EXPIRED) {
+            throw new IllegalArgumentException("a SESSION_EXPIRED write was not applied: nothing to record");
+        }
+        Session s = sessions.get(clientId);
+        if (s == null) {
+            if (sequence != FIRST_SEQUENCE) {
+                throw new IllegalStateException("client " + clientId + " has no session: sequence " + sequence
+                        + " cannot open one");
+            }
+            s = new Session();
+            sessions.put(clientId, s);
+        }
+        s.lastActivityMillis = nowMillis;
+        s.record(sequence, result);
     }
 
     int size() {
@@ -53,6 +135,8 @@ final class ClientSessions {
     }
 
     private static final class Session {
+        /** The table's clock when the client's last write arrived. */
+        private long lastActivityMillis;
         /** The highest sequence applied; 0 before the first. */
         private long highest;
         private KvResult highestResult;

@@ -20,6 +20,12 @@ final class KvChecks {
         }
     }
 
+    static void stamp(long stampMillis) {
+        if (stampMillis < 0) {
+            throw new IllegalArgumentException("KvCommand: stamp " + stampMillis + " is negative");
+        }
+    }
+
     static void write(long sequence) {
         if (sequence < 1) {
             throw new IllegalArgumentException("KvCommand: a write's sequence must be >= 1: " + sequence);

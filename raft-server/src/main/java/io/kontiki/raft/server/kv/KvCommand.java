@@ -13,19 +13,27 @@ import java.util.Objects;
  * number, so that the state machine applies it once ({@link KvStateMachine}). A GET is not a
  * write: its sequence is carried but ignored (clients send 0).
  *
+ * <p>Every command also carries a {@linkplain #stampMillis() stamp}: the proposing leader's
+ * wall-clock time. The stores take their clock from the stamps of the entries they apply, so
+ * that every replica expires the same client sessions at the same index whatever its own clock
+ * says.
+ *
  * <p>Bounds, checked by every constructor and by {@link #decode}: a key is well-formed Unicode
  * whose UTF-8 encoding takes at most {@value #MAX_KEY_BYTES} bytes (the empty key is a key);
- * a value takes at most {@value #MAX_VALUE_BYTES} bytes; sequences are not negative, and a
- * write's is at least 1. A violation is an {@link IllegalArgumentException} with a one-line
- * message.
+ * a value takes at most {@value #MAX_VALUE_BYTES} bytes; sequences and stamps are not negative,
+ * and a write's sequence is at least 1. A violation is an {@link IllegalArgumentException} with
+ * a one-line message.
  *
  * <p>The binary encoding ({@link #encode()}, {@link #decode}) is drawn in this package's
  * documentation.
  */
 public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvCommand.Delete, KvCommand.Cas {
 
-    /** The format version, the first byte of every encoded command. */
-    int FORMAT_VERSION = 1;
+    /**
+     * The format version written, the first byte of every encoded command. Version 1 (no stamp)
+     * is still decoded, with stamp 0, for the entries that servers before version 2 wrote.
+     */
+    int FORMAT_VERSION = 2;
     /** The largest key, in UTF-8 bytes. */
     int MAX_KEY_BYTES = 1024;
     /** The largest value, in bytes: 1 MiB. */
@@ -47,6 +55,13 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
     long clientId();
 
     long sequence();
+
+    /**
+     * When the leader proposed the command: its {@code System.currentTimeMillis()}, or 0 if
+     * unknown (a command decoded from format version 1). Used only as the stores' clock for
+     * session expiry, never compared with a local clock.
+     */
+    long stampMillis();
 
     String key();
 
@@ -95,9 +110,10 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
     }
 
     /** Sets {@code key} to {@code value}. */
-    record Put(long clientId, long sequence, String key, byte[] value) implements KvCommand {
+    record Put(long clientId, long sequence, long stampMillis, String key, byte[] value) implements KvCommand {
         public Put {
             KvChecks.write(sequence);
+            KvChecks.stamp(stampMillis);
             KvChecks.key(key);
             KvChecks.value(value, "value");
         }
@@ -109,13 +125,13 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Put p && p.clientId == clientId && p.sequence == sequence && p.key.equals(key)
-                    && Arrays.equals(p.value, value);
+            return o instanceof Put p && p.clientId == clientId && p.sequence == sequence
+                    && p.stampMillis == stampMillis && p.key.equals(key) && Arrays.equals(p.value, value);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(clientId, sequence, key, Arrays.hashCode(value));
+            return Objects.hash(clientId, sequence, stampMillis, key, Arrays.hashCode(value));
         }
 
         @Override
@@ -125,9 +141,10 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
     }
 
     /** Reads {@code key}; goes through the log like any command, so the read is linearizable. */
-    record Get(long clientId, long sequence, String key) implements KvCommand {
+    record Get(long clientId, long sequence, long stampMillis, String key) implements KvCommand {
         public Get {
             KvChecks.sequence(sequence);
+            KvChecks.stamp(stampMillis);
             KvChecks.key(key);
         }
 
@@ -143,9 +160,10 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
     }
 
     /** Removes {@code key}. */
-    record Delete(long clientId, long sequence, String key) implements KvCommand {
+    record Delete(long clientId, long sequence, long stampMillis, String key) implements KvCommand {
         public Delete {
             KvChecks.write(sequence);
+            KvChecks.stamp(stampMillis);
             KvChecks.key(key);
         }
 
@@ -164,9 +182,11 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
      * Sets {@code key} to {@code value} if its current value equals {@code expected}, or, when
      * {@code expected} is null, if the key is absent.
      */
-    record Cas(long clientId, long sequence, String key, byte[] expected, byte[] value) implements KvCommand {
+    record Cas(long clientId, long sequence, long stampMillis, String key, byte[] expected, byte[] value)
+            implements KvCommand {
         public Cas {
             KvChecks.write(sequence);
+            KvChecks.stamp(stampMillis);
             KvChecks.key(key);
             if (expected != null) {
                 KvChecks.value(expected, "expected value");
@@ -186,13 +206,15 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Get, KvComman
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Cas c && c.clientId == clientId && c.sequence == sequence && c.key.equals(key)
-                    && Arrays.equals(c.expected, expected) && Arrays.equals(c.value, value);
+            return o instanceof Cas c && c.clientId == clientId && c.sequence == sequence
+                    && c.stampMillis == stampMillis && c.key.equals(key) && Arrays.equals(c.expected, expected)
+                    && Arrays.equals(c.value, value);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(clientId, sequence, key, Arrays.hashCode(expected), Arrays.hashCode(value));
+            return Objects.hash(clientId, sequence, stampMillis, key, Arrays.hashCode(expected),
+                    Arrays.hashCode(value));
         }
 
         @Override

@@ -15,6 +15,8 @@ import java.util.Objects;
  */
 final class KvCommandCodec {
 
+    /** The first format: version 2 without the stamp. Decoded (stamp 0), never written. */
+    static final int UNSTAMPED_VERSION = 1;
     private static final byte[] NO_BYTES = new byte[0];
     private static final int EXPECT_ABSENT = 0;
     private static final int EXPECT_VALUE = 1;
@@ -26,7 +28,7 @@ final class KvCommandCodec {
         byte[] key = KvChecks.key(c.key());
         byte[] expected = c instanceof KvCommand.Cas cas ? cas.expected() : null;
         byte[] value = c instanceof KvCommand.Put p ? p.value() : c instanceof KvCommand.Cas cas ? cas.value() : null;
-        int size = 2 + Long.BYTES + varLongSize(c.sequence()) + lengthPrefixed(key);
+        int size = 2 + Long.BYTES + varLongSize(c.sequence()) + varLongSize(c.stampMillis()) + lengthPrefixed(key);
         if (c.op() == Op.CAS) {
             size += 1 + (expected == null ? 0 : lengthPrefixed(expected));
         }
@@ -36,6 +38,7 @@ final class KvCommandCodec {
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) KvCommand.FORMAT_VERSION).put((byte) c.op().code).putLong(c.clientId());
         putVarLong(out, c.sequence());
+        putVarLong(out, c.stampMillis());
         putBytes(out, key);
         if (c.op() == Op.CAS) {
             out.put((byte) (expected == null ? EXPECT_ABSENT : EXPECT_VALUE));
@@ -54,28 +57,30 @@ final class KvCommandCodec {
         Objects.requireNonNull(bytes, "bytes");
         Reader in = new Reader(bytes);
         int version = in.u8("version");
-        if (version != KvCommand.FORMAT_VERSION) {
+        if (version != KvCommand.FORMAT_VERSION && version != UNSTAMPED_VERSION) {
             throw new IllegalArgumentException("KvCommand: unknown format version " + version + " (expected "
-                    + KvCommand.FORMAT_VERSION + ")");
+                    + UNSTAMPED_VERSION + " or " + KvCommand.FORMAT_VERSION + ")");
         }
         int op = in.u8("op");
         long clientId = in.fixedLong("clientId");
         long sequence = in.varLong("sequence");
+        long stamp = version == UNSTAMPED_VERSION ? 0 : in.varLong("stamp");
         String key = in.utf8(KvCommand.MAX_KEY_BYTES, "key");
         KvCommand command;
         if (op == Op.PUT.code) {
-            command = new KvCommand.Put(clientId, sequence, key, in.bytes(KvCommand.MAX_VALUE_BYTES, "value"));
+            command = new KvCommand.Put(clientId, sequence, stamp, key, in.bytes(KvCommand.MAX_VALUE_BYTES, "value"));
         } else if (op == Op.GET.code) {
-            command = new KvCommand.Get(clientId, sequence, key);
+            command = new KvCommand.Get(clientId, sequence, stamp, key);
         } else if (op == Op.DELETE.code) {
-            command = new KvCommand.Delete(clientId, sequence, key);
+            command = new KvCommand.Delete(clientId, sequence, stamp, key);
         } else if (op == Op.CAS.code) {
             int presence = in.u8("expected presence");
             if (presence != EXPECT_ABSENT && presence != EXPECT_VALUE) {
                 throw new IllegalArgumentException("KvCommand: expected presence byte " + presence + " is neither 0 nor 1");
             }
             byte[] expected = presence == EXPECT_VALUE ? in.bytes(KvCommand.MAX_VALUE_BYTES, "expected value") : null;
-            command = new KvCommand.Cas(clientId, sequence, key, expected, in.bytes(KvCommand.MAX_VALUE_BYTES, "value"));
+            command = new KvCommand.Cas(clientId, sequence, stamp, key, expected,
+                    in.bytes(KvCommand.MAX_VALUE_BYTES, "value"));
         } else {
             throw new IllegalArgumentException("KvCommand: unknown op " + op);
         }

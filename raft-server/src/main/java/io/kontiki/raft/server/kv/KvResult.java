@@ -13,6 +13,8 @@ import java.util.Objects;
  *   <tr><td>GET</td><td>OK / NOT_FOUND</td><td>the value / null</td></tr>
  *   <tr><td>DELETE</td><td>OK (the key existed) / NOT_FOUND</td><td>null</td></tr>
  *   <tr><td>CAS</td><td>OK / CAS_FAILED</td><td>null / the current value (null if absent)</td></tr>
+ *   <tr><td>PUT, DELETE, CAS of a client without a session, sequence above 1</td><td>SESSION_EXPIRED
+ *       (not applied; index {@link #UNKNOWN_INDEX})</td><td>null</td></tr>
  * </table>
  *
  * <p>The answer to a retried write comes from the session table ({@link KvStateMachine}): the
@@ -30,7 +32,13 @@ public record KvResult(Status status, byte[] value, long index) {
     public static final long UNKNOWN_INDEX = 0;
 
     public enum Status {
-        OK, NOT_FOUND, CAS_FAILED
+        OK, NOT_FOUND, CAS_FAILED,
+        /**
+         * A write not applied: its client has no session (it expired, or the client's first write
+         * has not arrived) and only sequence 1 opens one. It may be a retry of a write applied
+         * before the session expired, so applying it could apply that write twice.
+         */
+        SESSION_EXPIRED
     }
 
     public KvResult {

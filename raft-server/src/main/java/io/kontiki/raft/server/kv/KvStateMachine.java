@@ -3,6 +3,7 @@ package io.kontiki.raft.server.kv;
 import io.kontiki.raft.core.StateMachine;
 import io.kontiki.raft.core.log.EntryType;
 import io.kontiki.raft.core.log.LogEntry;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,31 @@ import org.slf4j.LoggerFactory;
  *       with {@link KvResult#UNKNOWN_INDEX} and not applied: clients never have writes that far
  *       apart outstanding, so it can only be a stale duplicate.</li>
  * </ul>
- * GETs bypass the session table. Sessions never expire yet; snapshots are not implemented.
+ * GETs bypass the session table.
+ *
+ * <h2>Session expiry</h2>
+ * A session in which no write arrived (applied or retried) for more than the session timeout
+ * ({@link #DEFAULT_SESSION_TIMEOUT} unless given) is dropped, so the table is bounded by the
+ * clients active within the timeout. Time comes from the log, never from this replica's clock:
+ * every command carries the {@linkplain KvCommand#stampMillis() stamp} its leader gave it, the
+ * store's clock is the highest stamp applied so far, and sessions expire while commands are
+ * applied (looking only at the least recently active ones). Every replica therefore drops the
+ * same sessions at the same index. The timeout is part of the state machine's definition: every
+ * replica must use the same one.
+ * <ul>
+ *   <li>A write of a client without a session, with sequence 1 (a new client's first write),
+ *       opens a session and is applied.</li>
+ *   <li>Any other sequence without a session is answered {@link KvResult.Status#SESSION_EXPIRED}
+ *       and not applied: it may be the retry of a write applied before the session expired. (It
+ *       may also be a new client's second write overtaking its first across a leader change;
+ *       the client then starts over with a new session, see {@code KontikiClient}.)</li>
+ * </ul>
+ * Why one hour by default: the timeout must outlast any retry of a write (a client retries for
+ * its request timeout, 10 s by default) with a wide margin for leaders' clocks that disagree (a
+ * new leader whose clock is ahead makes time jump by the difference), while a client idle for
+ * longer only pays one extra round trip: its next write is refused before being applied, and
+ * the client starts a new session and sends it again. An hour of clients is a small table: an
+ * in-order client takes about a hundred bytes.
  *
  * <h2>Threads</h2>
  * {@link #apply} runs on the node's apply thread (see {@link StateMachine}); it is not
@@ -54,20 +79,32 @@ public final class KvStateMachine implements StateMachine {
 
     /** How far below a client's highest write sequence its retries are still recognised. */
     public static final int SESSION_WINDOW = ClientSessions.WINDOW;
+    /** How long a session lasts without a write, unless a store is given another timeout. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
 
     private final Map<String, byte[]> data = new ConcurrentHashMap<>();
-    private final ClientSessions sessions = new ClientSessions();
+    private final ClientSessions sessions;
     private final ApplyListener listener;
     private volatile long lastAppliedIndex;
 
-    /** A store that reports every applied entry to {@code listener} (see {@link ApplyListener}). */
-    public KvStateMachine(ApplyListener listener) {
+    /**
+     * A store that reports every applied entry to {@code listener} (see {@link ApplyListener})
+     * and drops a client's session after {@code sessionTimeout} without a write from it (the
+     * same on every replica; whole milliseconds, at least one).
+     */
+    public KvStateMachine(ApplyListener listener, Duration sessionTimeout) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.sessions = new ClientSessions(Objects.requireNonNull(sessionTimeout, "sessionTimeout").toMillis());
     }
 
-    /** A store without a listener. */
+    /** A store that reports to {@code listener}, with the {@link #DEFAULT_SESSION_TIMEOUT}. */
+    public KvStateMachine(ApplyListener listener) {
+        this(listener, DEFAULT_SESSION_TIMEOUT);
+    }
+
+    /** A store without a listener, with the {@link #DEFAULT_SESSION_TIMEOUT}. */
     public KvStateMachine() {
         this(ApplyListener.NONE);
     }
@@ -101,6 +138,7 @@ public final class KvStateMachine implements StateMachine {
             LOG.error("entry {} skipped: undecodable command: {}", entry, e.getMessage());
             return null;
         }
+        sessions.advance(command.stampMillis());
         if (!command.isWrite()) {
             return execute(command, entry.index());
         }
@@ -155,5 +193,10 @@ public final class KvStateMachine implements StateMachine {
     /** The number of clients in the session table. Apply thread only (tests). */
     int sessionCount() {
         return sessions.size();
+    }
+
+    /** The store's clock: the highest command stamp applied, 0 before the first. Apply thread only (tests). */
+    long clockMillis() {
+        return sessions.nowMillis();
     }
 }

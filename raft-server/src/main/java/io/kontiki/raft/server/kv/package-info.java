@@ -20,13 +20,13 @@
  * What a COMMAND log entry holds: a format version byte, then the fields of one command.
  * <pre>
  *  byte 0         1        2                        10
- *       +---------+--------+------------------------+-----------+------------+---------
- *       | version | op     | clientId               | sequence  | key        | by op:
- *       | 0x01    | 1 PUT  | 8 bytes, big-endian,   | uvarint   | uvarint    |
- *       |         | 2 GET  | any long               | (>= 1 for | length,    |
- *       |         | 3 DEL  |                        | writes)   | then UTF-8 |
- *       |         | 4 CAS  |                        |           |            |
- *       +---------+--------+------------------------+-----------+------------+---------
+ *       +---------+--------+------------------------+-----------+-----------+------------+---------
+ *       | version | op     | clientId               | sequence  | stamp     | key        | by op:
+ *       | 0x02    | 1 PUT  | 8 bytes, big-endian,   | uvarint   | uvarint:  | uvarint    |
+ *       |         | 2 GET  | any long               | (>= 1 for | leader's  | length,    |
+ *       |         | 3 DEL  |                        | writes)   | millis    | then UTF-8 |
+ *       |         | 4 CAS  |                        |           | since 1970|            |
+ *       +---------+--------+------------------------+-----------+-----------+------------+---------
  *
  *  PUT     value: uvarint length | bytes
  *  GET     (nothing)
@@ -38,10 +38,12 @@
  * byte but the last), at most 10 bytes, and must fit a non-negative long. A key takes at most
  * {@value io.kontiki.raft.server.kv.KvCommand#MAX_KEY_BYTES} bytes of well-formed UTF-8, a
  * value at most {@value io.kontiki.raft.server.kv.KvCommand#MAX_VALUE_BYTES} bytes. For
- * example, PUT "k" = {0x2a} by client 7, sequence 3:
+ * example, PUT "k" = {0x2a} by client 7, sequence 3, proposed at 1,700,000,000,000 ms:
  * <pre>
- *  01 | 01 | 00 00 00 00 00 00 00 07 | 03 | 01 6b | 01 2a
+ *  02 | 01 | 00 00 00 00 00 00 00 07 | 03 | 80 d0 95 ff bc 31 | 01 6b | 01 2a
  * </pre>
+ * Format version 1, written by servers before the stamp existed, is the same without the stamp
+ * field; it is still decoded (stamp 0), so that logs written then replay, but never written.
  * Decoding refuses, with an {@link java.lang.IllegalArgumentException} and a one-line message,
  * an unknown version or op, a length above its bound or above the bytes left (checked before
  * allocating), malformed UTF-8, a presence byte other than 0 or 1, a field cut short and bytes

@@ -84,6 +84,7 @@ class ClientCodecTest {
                 ClientResponse.notLeader(5, 3),
                 ClientResponse.unknownOutcome(6, "leadership lost at index 12"),
                 ClientResponse.error(7, "too many requests in flight (limit 4096) ✓"),
+                ClientResponse.sessionExpired(8),
                 new StatusResponse(1, 3, "LEADER", 7, 3, 100, 99, 0),
                 new StatusResponse(Long.MAX_VALUE, -1, "FOLLOWER", Long.MAX_VALUE, -1, 0, 0, -1));
     }
@@ -134,6 +135,15 @@ class ClientCodecTest {
         ch.finishAndReleaseAll();
     }
 
+    @Test
+    void statusCodesAreTheDocumentedOnesAppendedNeverRenumbered() {
+        assertEquals(List.of("OK", "NOT_FOUND", "CAS_FAILED", "NOT_LEADER", "UNKNOWN_OUTCOME", "ERROR", "SESSION_EXPIRED"),
+                Stream.of(ClientResponse.Status.values()).map(Enum::name).toList());
+        byte[] body = new ClientCodec(MAX_FRAME).encode(new ClientResponse(8, ClientResponse.Status.SESSION_EXPIRED,
+                null, -1, "x"));
+        assertEquals("2b" + "08" + "06" + "01" + "00" + "0178", ByteBufUtil.hexDump(body));
+    }
+
     static Stream<Arguments> hostileBodies() {
         int max = Integer.MAX_VALUE;
         return Stream.of(
@@ -156,7 +166,7 @@ class ClientCodecTest {
                 Arguments.of("message length 2^31-1", WireBody.classId(41).uvarlong(1).bytes(0).zvarlong(-1).bytes(0)
                         .uvarint(max), "message length 2147483647 exceeds limit 1024"),
                 Arguments.of("unknown op", WireBody.request(1, 9, 0), "unknown op 9"),
-                Arguments.of("unknown status", WireBody.classId(41).uvarlong(1).bytes(6), "unknown status 6"),
+                Arguments.of("unknown status", WireBody.classId(41).uvarlong(1).bytes(7), "unknown status 7"),
                 Arguments.of("unknown flag bits", WireBody.request(1, 0, 0x81), "unknown flag bits 0x80"),
                 Arguments.of("PUT without a value", WireBody.request(1, 0, 0).string("k"), "ClientRequest: PUT needs a value"),
                 Arguments.of("GET with a value", WireBody.request(0, 1, 0x01).string("k").uvarint(1).bytes(1),

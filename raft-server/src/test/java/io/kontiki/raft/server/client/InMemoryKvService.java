@@ -44,7 +44,7 @@ final class InMemoryKvService implements KvService {
 
     /** Commits and applies {@code request} now; the response the server would send. */
     synchronized ClientResponse apply(ClientRequest request) {
-        KvCommand command = KvMapping.toCommand(request);
+        KvCommand command = KvMapping.toCommand(request, 0);
         store.apply(LogEntry.command(1, ++index, command.encode()));
         return KvMapping.toResponse(request.requestId(), lastResult);
     }
