@@ -23,6 +23,9 @@ import java.util.random.RandomGenerator;
  *   <li>no connection: the next address, after a backoff; the request was not sent.</li>
  *   <li>connection lost or no answer in time: the write may have taken effect; the next
  *       address, after a backoff.</li>
+ *   <li>SESSION_EXPIRED: if no attempt may have been applied, number the write anew (a new
+ *       session if the cluster dropped this one) and retry after a backoff; otherwise fail with
+ *       the outcome unknown.</li>
  *   <li>ERROR: fails at once.</li>
  * </ul>
  * At the deadline or after the last attempt it fails with a {@link KontikiClientException}
@@ -34,7 +37,8 @@ final class ClientCall {
     private static final int MAX_IMMEDIATE_REDIRECTS = 2;
 
     private final KontikiClient client;
-    private final ClientRequest request;
+    /** Replaced only when the cluster expired the session and nothing of this write was applied. */
+    private ClientRequest request;
     private final CompletableFuture<ClientResponse> result;
     private final long deadlineNanos;
     private InetSocketAddress target;
@@ -108,6 +112,9 @@ final class ClientCall {
         switch (r.status()) {
             case OK, NOT_FOUND, CAS_FAILED -> {
                 client.leaderIs(from);
+                if (request.op().isWrite()) {
+                    client.writeAnswered(request);
+                }
                 result.complete(r);
                 client.callDone(this);
             }
@@ -118,8 +125,25 @@ final class ClientCall {
                 retryLater();
             }
             case ERROR -> fail(from + " refused it: " + r.message());
-            case SESSION_EXPIRED -> fail(from + ": the client's session expired: " + r.message());
+            case SESSION_EXPIRED -> onSessionExpired(from, r);
         }
+    }
+
+    /**
+     * The cluster has no session for this write's client. If an earlier attempt may have been
+     * applied (before the session expired), the outcome is unknown; otherwise the write is
+     * numbered anew (in a new session if need be: {@link KontikiClient#renumber}) and sent again.
+     */
+    private void onSessionExpired(InetSocketAddress from, ClientResponse r) {
+        client.leaderIs(from);
+        lastProblem = from + ": the client's session expired";
+        if (outcomeUnknown) {
+            fail("outcome unknown: the client's session expired, and an earlier attempt may have been applied "
+                    + "before it did");
+            return;
+        }
+        request = client.renumber(request);
+        retryLater();
     }
 
     private void onNotLeader(InetSocketAddress from, int hint) {

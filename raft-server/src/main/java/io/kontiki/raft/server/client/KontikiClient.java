@@ -54,6 +54,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * between {@link Options#minBackoff()} and {@link Options#maxBackoff()}. The details are in
  * {@code ClientCall}.
  *
+ * <p>A session the cluster expired (no write for its session timeout, an hour by default) is
+ * replaced: a write answered SESSION_EXPIRED that cannot have been applied (no attempt of it may
+ * have reached the store) is numbered anew in a new session, under a new {@link #clientId()},
+ * and sent again; one that may have been applied before the session expired fails with
+ * {@link KontikiClientException#outcomeUnknown()}, never applied twice.
+ *
  * <h2>Errors</h2>
  * A request that does not succeed fails with a {@link KontikiClientException} with a one-line
  * message; {@link KontikiClientException#outcomeUnknown()} is true when a write may have taken
@@ -188,7 +194,10 @@ public final class KontikiClient implements AutoCloseable {
 
     private final List<InetSocketAddress> cluster;
     private final Options options;
-    private final long clientId;
+    /** The current session's id: loop-confined writes, read from any thread. */
+    private volatile long clientId;
+    /** Loop-confined: whether a write of the current session was answered (the cluster holds the session). */
+    private boolean sessionConfirmed;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final EventLoop loop;
@@ -236,7 +245,7 @@ public final class KontikiClient implements AutoCloseable {
         this(cluster, Options.defaults());
     }
 
-    /** This client's session id. */
+    /** This client's session id (a new one after the cluster expired the previous session). */
     public long clientId() {
         return clientId;
     }
@@ -426,6 +435,36 @@ public final class KontikiClient implements AutoCloseable {
             }
         }).connect(address).addListener((ChannelFuture f) -> connection.connectDone(f));
         return connection;
+    }
+
+    /**
+     * A write answered SESSION_EXPIRED and not applied anywhere: the request to send instead. If
+     * it is of the current session and a write of that session was answered before, the cluster
+     * dropped the session: a new one starts (new id, sequences from 1). If no write of the current
+     * session was answered yet, its first write has not arrived (this one overtook it): the same
+     * request is sent again later. A request of an older session is numbered in the current one.
+     */
+    ClientRequest renumber(ClientRequest request) {
+        if (request.clientId() == clientId && !sessionConfirmed) {
+            return request;
+        }
+        if (request.clientId() == clientId) {
+            clientId = new SecureRandom().nextLong();
+            lastSequence = 0;
+            sessionConfirmed = false;
+        }
+        outstandingWrites.remove(request.sequence());
+        long sequence = ++lastSequence;
+        outstandingWrites.add(sequence);
+        return new ClientRequest(0, clientId, sequence, request.op(), request.key(), request.value(),
+                request.expected(), request.expectAbsent());
+    }
+
+    /** A write of {@code request}'s session was answered: the cluster holds that session. */
+    void writeAnswered(ClientRequest request) {
+        if (request.clientId() == clientId) {
+            sessionConfirmed = true;
+        }
     }
 
     void callDone(ClientCall call) {

@@ -1,5 +1,8 @@
 package io.kontiki.raft.server.kv;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -132,6 +135,129 @@ final class ClientSessions {
 
     int size() {
         return sessions.size();
+    }
+
+    // ---- snapshots -------------------------------------------------------------------------
+
+    /**
+     * Writes the table (clock, then every session, least recently active first) for a snapshot:
+     * <pre>
+     * clock:i64 count:i32 session{count}
+     * session = clientId:i64 lastActivity:i64 highest:i64 highestResult:result
+     *           gapCount:i32 (start:i64 end:i64){gapCount} notOkCount:i32 (sequence:i64 result){notOkCount}
+     * result  = present:u8 [status:u8 index:i64 valueLength:i32 (-1: null) value]
+     * </pre>
+     * Big-endian ({@link DataOutput}). Apply thread only.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(nowMillis);
+        out.writeInt(sessions.size());
+        for (Map.Entry<Long, Session> e : sessions.entrySet()) {
+            Session s = e.getValue();
+            out.writeLong(e.getKey());
+            out.writeLong(s.lastActivityMillis);
+            out.writeLong(s.highest);
+            writeResult(out, s.highestResult);
+            out.writeInt(s.gaps.size());
+            for (Map.Entry<Long, Long> g : s.gaps.entrySet()) {
+                out.writeLong(g.getKey());
+                out.writeLong(g.getValue());
+            }
+            out.writeInt(s.notOk.size());
+            for (Map.Entry<Long, KvResult> n : s.notOk.entrySet()) {
+                out.writeLong(n.getKey());
+                writeResult(out, n.getValue());
+            }
+        }
+    }
+
+    /**
+     * Reads a table written by {@link #writeTo}, with {@code timeoutMillis}; every count and
+     * length is checked before anything is allocated.
+     *
+     * @throws IOException if the bytes are not a table: the message says what is wrong
+     */
+    static ClientSessions readFrom(DataInput in, long timeoutMillis, long maxCount) throws IOException {
+        ClientSessions t = new ClientSessions(timeoutMillis);
+        t.nowMillis = nonNegative(in.readLong(), "session clock");
+        int count = count(in.readInt(), maxCount, "session count");
+        for (int i = 0; i < count; i++) {
+            long clientId = in.readLong();
+            Session s = new Session();
+            s.lastActivityMillis = nonNegative(in.readLong(), "session activity");
+            s.highest = nonNegative(in.readLong(), "session sequence");
+            s.highestResult = readResult(in);
+            int gaps = count(in.readInt(), WINDOW, "gap count");
+            for (int g = 0; g < gaps; g++) {
+                long start = in.readLong();
+                long end = in.readLong();
+                if (start < 1 || end < start || end >= s.highest) {
+                    throw new IOException("bad gap [" + start + ", " + end + "] below sequence " + s.highest);
+                }
+                s.gaps.put(start, end);
+            }
+            int notOk = count(in.readInt(), WINDOW, "result count");
+            for (int n = 0; n < notOk; n++) {
+                long sequence = in.readLong();
+                KvResult r = readResult(in);
+                if (r == null) {
+                    throw new IOException("missing result of sequence " + sequence);
+                }
+                s.notOk.put(sequence, r);
+            }
+            if (t.sessions.put(clientId, s) != null) {
+                throw new IOException("client " + clientId + " has two sessions");
+            }
+        }
+        return t;
+    }
+
+    private static void writeResult(DataOutput out, KvResult r) throws IOException {
+        out.writeBoolean(r != null);
+        if (r != null) {
+            out.writeByte(r.status().ordinal());
+            out.writeLong(r.index());
+            out.writeInt(r.value() == null ? -1 : r.value().length);
+            if (r.value() != null) {
+                out.write(r.value());
+            }
+        }
+    }
+
+    private static KvResult readResult(DataInput in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        int status = in.readUnsignedByte();
+        KvResult.Status[] statuses = KvResult.Status.values();
+        if (status >= statuses.length) {
+            throw new IOException("unknown result status " + status);
+        }
+        long index = nonNegative(in.readLong(), "result index");
+        int length = in.readInt();
+        if (length < -1 || length > KvCommand.MAX_VALUE_BYTES) {
+            throw new IOException("bad result value length " + length);
+        }
+        byte[] value = null;
+        if (length >= 0) {
+            value = new byte[length];
+            in.readFully(value);
+        }
+        return new KvResult(statuses[status], value, index);
+    }
+
+    private static long nonNegative(long v, String what) throws IOException {
+        if (v < 0) {
+            throw new IOException(what + " is negative: " + v);
+        }
+        return v;
+    }
+
+    private static int count(int n, long max, String what) throws IOException {
+        if (n < 0 || n > max) {
+            throw new IOException(what + " " + n + " is out of range 0.." + max);
+        }
+        return n;
     }
 
     private static final class Session {

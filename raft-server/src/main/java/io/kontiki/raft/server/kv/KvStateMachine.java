@@ -1,10 +1,15 @@
 package io.kontiki.raft.server.kv;
 
+import io.kontiki.raft.core.SnapshotWriter;
 import io.kontiki.raft.core.StateMachine;
 import io.kontiki.raft.core.log.EntryType;
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,11 +74,24 @@ import org.slf4j.LoggerFactory;
  * the client starts a new session and sends it again. An hour of clients is a small table: an
  * in-order client takes about a hundred bytes.
  *
+ * <h2>Snapshots</h2>
+ * {@link #snapshot()} captures the store on the apply thread by copying the map of keys (the
+ * values are immutable arrays, so only references are copied: about 60 ns a key) and serializing
+ * the session table (about a hundred bytes a client); the returned writer then writes
+ * {@link KvSnapshot}'s format on another thread while applying goes on. {@link #restore} reads a
+ * snapshot into a new map and session table, checks it (bounds, encoding, the digest), and only
+ * then replaces the store: a snapshot that does not decode leaves the store as it was.
+ *
+ * <h2>Digest</h2>
+ * The store keeps a digest of its keys and values ({@link KvDigest}), updated with each write, so
+ * that {@code kontiki status} can show whether replicas at the same applied index hold the same
+ * data.
+ *
  * <h2>Threads</h2>
- * {@link #apply} runs on the node's apply thread (see {@link StateMachine}); it is not
- * re-entrant and must not be called concurrently. {@link #get}, {@link #size} and
- * {@link #lastAppliedIndex} may be called from any thread and never block; they see the state as
- * of some recent apply.
+ * {@link #apply}, {@link #snapshot} and {@link #restore} run on the node's apply thread (see
+ * {@link StateMachine}); they are not re-entrant and must not be called concurrently. {@link #get},
+ * {@link #size}, {@link #digest} and {@link #lastAppliedIndex} may be called from any thread and
+ * never block; they see the state as of some recent apply.
  */
 public final class KvStateMachine implements StateMachine {
 
@@ -84,10 +102,13 @@ public final class KvStateMachine implements StateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
 
-    private final Map<String, byte[]> data = new ConcurrentHashMap<>();
-    private final ClientSessions sessions;
+    private volatile Map<String, byte[]> data = new ConcurrentHashMap<>();
+    private ClientSessions sessions;
+    private final long sessionTimeoutMillis;
     private final ApplyListener listener;
     private volatile long lastAppliedIndex;
+    private long lastAppliedTerm;
+    private volatile long digest;
 
     /**
      * A store that reports every applied entry to {@code listener} (see {@link ApplyListener})
@@ -96,7 +117,8 @@ public final class KvStateMachine implements StateMachine {
      */
     public KvStateMachine(ApplyListener listener, Duration sessionTimeout) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.sessions = new ClientSessions(Objects.requireNonNull(sessionTimeout, "sessionTimeout").toMillis());
+        this.sessionTimeoutMillis = Objects.requireNonNull(sessionTimeout, "sessionTimeout").toMillis();
+        this.sessions = new ClientSessions(sessionTimeoutMillis);
     }
 
     /** A store that reports to {@code listener}, with the {@link #DEFAULT_SESSION_TIMEOUT}. */
@@ -123,6 +145,7 @@ public final class KvStateMachine implements StateMachine {
         }
         KvResult result = entry.type() == EntryType.NOOP ? null : applyCommand(entry);
         lastAppliedIndex = entry.index();
+        lastAppliedTerm = entry.term();
         try {
             listener.applied(entry.index(), entry.term(), result);
         } catch (RuntimeException e) {
@@ -153,7 +176,7 @@ public final class KvStateMachine implements StateMachine {
 
     private KvResult execute(KvCommand command, long index) {
         if (command instanceof KvCommand.Put put) {
-            data.put(put.key(), put.value());
+            store(put.key(), put.value());
             return KvResult.ok(index);
         }
         if (command instanceof KvCommand.Get get) {
@@ -161,7 +184,11 @@ public final class KvStateMachine implements StateMachine {
             return new KvResult(value == null ? KvResult.Status.NOT_FOUND : KvResult.Status.OK, value, index);
         }
         if (command instanceof KvCommand.Delete delete) {
-            boolean existed = data.remove(delete.key()) != null;
+            byte[] old = data.remove(delete.key());
+            boolean existed = old != null;
+            if (existed) {
+                digest -= KvDigest.of(delete.key(), old);
+            }
             return new KvResult(existed ? KvResult.Status.OK : KvResult.Status.NOT_FOUND, null, index);
         }
         KvCommand.Cas cas = (KvCommand.Cas) command;
@@ -170,8 +197,55 @@ public final class KvStateMachine implements StateMachine {
         if (!matches) {
             return new KvResult(KvResult.Status.CAS_FAILED, current, index);
         }
-        data.put(cas.key(), cas.value());
+        store(cas.key(), cas.value());
         return KvResult.ok(index);
+    }
+
+    private void store(String key, byte[] value) {
+        byte[] old = data.put(key, value);
+        long d = digest + KvDigest.of(key, value);
+        digest = old == null ? d : d - KvDigest.of(key, old);
+    }
+
+    /**
+     * Captures the store after the last applied entry (see the class comment); the writer may run
+     * on any thread, once. Apply thread only.
+     */
+    @Override
+    public SnapshotWriter snapshot() {
+        Map<String, byte[]> copy = new HashMap<>(data);
+        byte[] sessionBytes = KvSnapshot.sessionBytes(sessions);
+        long index = lastAppliedIndex;
+        long term = lastAppliedTerm;
+        long d = digest;
+        return out -> KvSnapshot.write(out, index, term, copy, sessionBytes, d);
+    }
+
+    /**
+     * Replaces the whole store by the snapshot's: keys, sessions and last applied entry. Apply
+     * thread only.
+     *
+     * @throws IOException if the snapshot does not decode, or is of another index than
+     *                     {@code snapshot} says; the store is then unchanged
+     */
+    @Override
+    public void restore(SnapshotMeta snapshot, InputStream in) throws IOException {
+        KvSnapshot.State s = KvSnapshot.read(in, sessionTimeoutMillis);
+        if (s.lastIndex() != snapshot.index() || s.lastTerm() != snapshot.term()) {
+            throw new IOException("key-value snapshot of entry " + s.lastTerm() + "/" + s.lastIndex() + " stored as "
+                    + snapshot);
+        }
+        data = new ConcurrentHashMap<>(s.data());
+        sessions = s.sessions();
+        digest = s.digest();
+        lastAppliedTerm = s.lastTerm();
+        lastAppliedIndex = s.lastIndex();
+        LOG.info("restored {}: {} keys, {} client sessions", snapshot, s.data().size(), sessions.size());
+    }
+
+    /** The digest of every key and value (see {@link KvDigest}). Any thread; never blocks. */
+    public long digest() {
+        return digest;
     }
 
     /** The index of the last entry applied, 0 before the first. Any thread. */
