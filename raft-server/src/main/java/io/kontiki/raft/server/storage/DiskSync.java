@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The one place that calls {@link FileChannel#force}: counts forces, their time and the bytes
  * written, and turns every force into a no-op when fsync is disabled (benchmarks only).
  *
- * <p>Thread: written by the storage's one thread; the counters may be read from any thread.
+ * <p>Thread: any; the storage thread and a snapshot thread may force files at the same time, and
+ * the counters may be read from any thread.
  * Errors: {@link UncheckedIOException} naming the path. A failed fsync is never retried: the
  * caller treats the storage as failed (the kernel may already have dropped the dirty pages).
  */
@@ -19,9 +21,9 @@ final class DiskSync {
     private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     private final boolean enabled;
-    private volatile long forces;
-    private volatile long forceNanos;
-    private volatile long bytesWritten;
+    private final LongAdder forces = new LongAdder();
+    private final LongAdder forceNanos = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
 
     DiskSync(boolean enabled) {
         this.enabled = enabled;
@@ -60,23 +62,23 @@ final class DiskSync {
     }
 
     void wrote(long bytes) {
-        bytesWritten += bytes;
+        bytesWritten.add(bytes);
     }
 
     long forces() {
-        return forces;
+        return forces.sum();
     }
 
     long forceNanos() {
-        return forceNanos;
+        return forceNanos.sum();
     }
 
     long bytesWritten() {
-        return bytesWritten;
+        return bytesWritten.sum();
     }
 
     private void counted(long start) {
-        forceNanos += System.nanoTime() - start;
-        forces++;
+        forceNanos.add(System.nanoTime() - start);
+        forces.increment();
     }
 }

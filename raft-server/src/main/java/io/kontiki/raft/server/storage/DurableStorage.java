@@ -4,6 +4,7 @@ import io.kontiki.raft.core.HardState;
 import io.kontiki.raft.core.PersistentState;
 import io.kontiki.raft.core.Storage;
 import io.kontiki.raft.core.log.LogEntry;
+import io.kontiki.raft.core.log.SnapshotMeta;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,7 +108,8 @@ public final class DurableStorage implements Storage, AutoCloseable {
             DiskSync disk = new DiskSync(options.fsync());
             HardStateFile hardStateFile = new HardStateFile(dir.path(), disk);
             HardState hardState = hardStateFile.load();
-            SegmentedLog log = SegmentedLog.open(dir.path().resolve(LOG_DIR), options.segmentBytes(), disk);
+            SegmentedLog log = SegmentedLog.open(dir.path().resolve(LOG_DIR), options.segmentBytes(), disk, 0);
+            divergence(log, SnapshotMeta.NONE);
             return new DurableStorage(dir, options, disk, hardStateFile, hardState, log);
         } catch (RuntimeException e) {
             dir.close();
@@ -123,7 +125,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
     /** The hard state last saved and every entry appended (synced or not), read back from disk. */
     @Override
     public PersistentState load() {
-        return guarded(() -> new PersistentState(hardState, log.readAll()));
+        return guarded(() -> new PersistentState(hardState, log.readAll(0)));
     }
 
     @Override
@@ -223,6 +225,34 @@ public final class DurableStorage implements Storage, AutoCloseable {
     /** Bytes written to log segments and hard-state files. Any thread. */
     public long bytesWritten() {
         return disk.bytesWritten();
+    }
+
+    /**
+     * Why the log does not continue snapshot {@code s} — it neither starts right after its index
+     * nor holds that index with its term — or null if it does (an empty log does). A log that
+     * starts later than right after it has lost entries: corruption.
+     */
+    private static String divergence(SegmentedLog log, SnapshotMeta s) {
+        Path file = log.firstReadSegment();
+        if (file == null) {
+            return null;
+        }
+        long first = log.firstReadIndex();
+        if (first > s.index() + 1) {
+            throw new CorruptLogException(file, 0, s.isNone()
+                    ? "the log starts at index " + first + ", expected 1 (earlier segments missing?)"
+                    : "the log starts at index " + first + " but the " + s + " ends at index " + s.index()
+                            + ": entries " + (s.index() + 1) + ".." + (first - 1) + " are missing");
+        }
+        if (first == s.index() + 1) {
+            return null;
+        }
+        if (log.lastIndex() < s.index()) {
+            return "the log ends at index " + log.lastIndex() + ", before the snapshot's index";
+        }
+        long term = log.termAt(s.index());
+        return term == s.term() ? null : "the log holds index " + s.index() + " with term " + term + ", not "
+                + s.term();
     }
 
     private <T> T guarded(Supplier<T> op) {

@@ -18,8 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Validates a log directory when it is opened, segment by segment in index order: every record's
- * framing and CRC, and index continuity (the log starts at 1; each record's index is the
- * previous one's plus one, across segment boundaries).
+ * framing and CRC, and index continuity (each record's index is the previous one's plus one,
+ * across segment boundaries). The first segment may start at any index: the snapshot covers the
+ * entries before it (whether the log and the snapshot fit together is the caller's check).
+ *
+ * <p>Only the live tail is read. A segment that the next segment's name shows to hold nothing
+ * after the snapshot's index ({@code afterIndex}) is not opened at all but kept as a
+ * {@link Segment#skipped skipped} segment, so that opening costs what the log after the snapshot
+ * costs, not the whole history; compaction deletes such segments later.
  *
  * <p>A crash can only tear the end of what was written last, so the one repair made here is
  * dropping a torn last record of the last segment: a short header, a length that runs past the
@@ -36,29 +42,56 @@ final class LogRecovery {
     private LogRecovery() {
     }
 
-    /** Blocks on the disk; the segments returned have their channels closed. */
-    static List<Segment> recover(Path logDir, DiskSync disk) {
+    /** What {@link #recover} found: the segments, oldest first, and the bytes it read. */
+    record Recovered(List<Segment> segments, long bytesRead) {
+    }
+
+    /**
+     * Blocks on the disk; the segments returned have their channels closed. Segments wholly at or
+     * before {@code afterIndex} (0: none) are skipped unread.
+     */
+    static Recovered recover(Path logDir, DiskSync disk, long afterIndex) {
         List<Path> files = segmentFiles(logDir);
         List<Segment> segments = new ArrayList<>(files.size());
-        long expected = 1;
-        for (int i = 0; i < files.size(); i++) {
+        int live = 0;
+        while (live < files.size() - 1 && firstIndexOf(files.get(live + 1)) <= afterIndex + 1) {
+            live++;
+        }
+        for (int i = 0; i < live; i++) {
             Path file = files.get(i);
-            long first = Segment.parseFirstIndex(file.getFileName().toString());
-            if (first != expected) {
-                throw new CorruptLogException(file, 0, i == 0
-                        ? "the log starts at index " + first + ", expected 1 (earlier segments missing?)"
-                        : "gap in indexes: segment starts at index " + first + " but the previous one ends at "
-                                + (expected - 1));
+            segments.add(Segment.skipped(file, firstIndexOf(file), firstIndexOf(files.get(i + 1)) - 1, sizeOf(file)));
+        }
+        long bytesRead = 0;
+        long expected = -1;
+        for (int i = live; i < files.size(); i++) {
+            Path file = files.get(i);
+            long first = firstIndexOf(file);
+            if (expected >= 0 && first != expected) {
+                throw new CorruptLogException(file, 0, "gap in indexes: segment starts at index " + first
+                        + " but the previous one ends at " + (expected - 1));
             }
-            Segment s = scan(file, first, i == files.size() - 1, disk);
+            ByteBuffer buf = readFile(file);
+            bytesRead += buf.limit();
+            Segment s = scan(file, buf, first, i == files.size() - 1, disk);
             segments.add(s);
             expected = s.lastIndex() + 1;
         }
-        return segments;
+        return new Recovered(segments, bytesRead);
     }
 
-    private static Segment scan(Path file, long firstIndex, boolean last, DiskSync disk) {
-        ByteBuffer buf = readFile(file);
+    private static long firstIndexOf(Path file) {
+        return Segment.parseFirstIndex(file.getFileName().toString());
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of log segment " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Segment scan(Path file, ByteBuffer buf, long firstIndex, boolean last, DiskSync disk) {
         long[] offsets = new long[64];
         int count = 0;
         int pos = 0;

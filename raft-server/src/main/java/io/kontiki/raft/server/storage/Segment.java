@@ -17,8 +17,13 @@ import java.util.regex.Pattern;
  * between uses (only the last segment of a log stays open), so a long log does not hold one
  * file descriptor per segment.
  *
- * <p>Invariants: records {@code firstIndex .. lastIndex()} live at {@code offsets[0 .. count)};
- * {@code size} is the file's length as this process wrote it. Confined to the storage thread.
+ * <p>A segment wholly covered by the snapshot when the log was opened is {@link #skipped}: it was
+ * never read, holds no offsets, and can only be deleted (by compaction); its last index is the
+ * next segment's first index minus one.
+ *
+ * <p>Invariants: records {@code firstIndex .. lastIndex()} live at {@code offsets[0 .. count)}
+ * (offsets null when skipped); {@code size} is the file's length as this process wrote it.
+ * Confined to the storage thread.
  */
 final class Segment {
 
@@ -75,6 +80,16 @@ final class Segment {
         return new Segment(path, firstIndex, offsets, count, size);
     }
 
+    /** A segment left unread because a snapshot covers it: {@code firstIndex .. lastIndex}, {@code size} bytes. */
+    static Segment skipped(Path path, long firstIndex, long lastIndex, long size) {
+        return new Segment(path, firstIndex, null, Math.toIntExact(lastIndex - firstIndex + 1), size);
+    }
+
+    /** True if the segment was never read (see the class comment). */
+    boolean skipped() {
+        return offsets == null;
+    }
+
     Path path() {
         return path;
     }
@@ -124,9 +139,34 @@ final class Segment {
         unsynced = true;
     }
 
+    /** The byte offset of the record with {@code index} ({@code firstIndex <= index <= lastIndex()}). */
+    long offsetOf(long index) {
+        if (offsets == null) {
+            throw new IllegalStateException(path + " was not read: a snapshot covers it");
+        }
+        return offsets[Math.toIntExact(index - firstIndex)];
+    }
+
+    /** The term of the record with {@code index} ({@code firstIndex <= index <= lastIndex()}), read from the file. */
+    long termAt(long index) {
+        long at = offsetOf(index) + RecordFormat.HEADER_BYTES;
+        ByteBuffer buf = ByteBuffer.allocate(8);
+        try {
+            FileChannel ch = channel();
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, at + buf.position()) < 0) {
+                    throw new IOException("file ends before the record of index " + index + " at byte offset " + at);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read log segment " + path + ": " + e.getMessage(), e);
+        }
+        return buf.getLong(0);
+    }
+
     /** Cuts the file just before the record with {@code index} ({@code firstIndex <= index <= lastIndex()}). */
     void truncateAt(long index) {
-        long offset = offsets[Math.toIntExact(index - firstIndex)];
+        long offset = offsetOf(index);
         try {
             channel().truncate(offset);
         } catch (IOException e) {
@@ -147,14 +187,15 @@ final class Segment {
         unsynced = false;
     }
 
-    /** The whole file as this process wrote it. */
-    ByteBuffer readAll() {
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size));
+    /** The file from byte {@code from} to its end as this process wrote it. */
+    ByteBuffer readFrom(long from) {
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size - from));
         try {
             FileChannel ch = channel();
             while (buf.hasRemaining()) {
-                if (ch.read(buf, buf.position()) < 0) {
-                    throw new IOException("file is shorter than expected (" + buf.position() + " of " + size + " bytes)");
+                if (ch.read(buf, from + buf.position()) < 0) {
+                    throw new IOException("file is shorter than expected (" + (from + buf.position()) + " of " + size
+                            + " bytes)");
                 }
             }
         } catch (IOException e) {
