@@ -2,9 +2,11 @@ package io.kontiki.raft.server.storage;
 
 import io.kontiki.raft.core.HardState;
 import io.kontiki.raft.core.PersistentState;
+import io.kontiki.raft.core.SnapshotWriter;
 import io.kontiki.raft.core.Storage;
 import io.kontiki.raft.core.log.LogEntry;
 import io.kontiki.raft.core.log.SnapshotMeta;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,18 +38,21 @@ import java.util.function.Supplier;
  */
 public final class DurableStorage implements Storage, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DurableStorage.class);
+
     /** Where the log segments live, under the data directory. */
     public static final String LOG_DIR = "log";
 
     /**
      * @param segmentBytes a segment is closed when the next record would grow it past this size
-     *                     (default 64 MiB; at most 1 GiB)
+     *                     (default 8 MiB, so that compaction, which deletes whole
+     *                     segments, keeps the log at tens of MiB; at most 1 GiB)
      * @param fsync        whether {@code sync} forces data to the disk; {@code false} is for
      *                     benchmarks only and loses acknowledged writes on power loss
      */
     public record Options(long segmentBytes, boolean fsync) {
 
-        public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+        public static final long DEFAULT_SEGMENT_BYTES = 8L << 20;
         public static final long MAX_SEGMENT_BYTES = 1L << 30;
 
         public Options {
@@ -75,6 +80,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
     private final DiskSync disk;
     private final HardStateFile hardStateFile;
     private final SegmentedLog log;
+    private final SnapshotFiles snapshots;
     private HardState durableHardState;
     private HardState hardState;
     private RuntimeException failure;
@@ -82,7 +88,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
     private volatile long syncs;
 
     private DurableStorage(DataDirectory dataDir, Options options, DiskSync disk, HardStateFile hardStateFile,
-                           HardState hardState, SegmentedLog log) {
+                           HardState hardState, SegmentedLog log, SnapshotFiles snapshots) {
         this.dataDir = dataDir;
         this.options = options;
         this.disk = disk;
@@ -90,6 +96,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
         this.durableHardState = hardState;
         this.hardState = hardState;
         this.log = log;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -108,13 +115,46 @@ public final class DurableStorage implements Storage, AutoCloseable {
             DiskSync disk = new DiskSync(options.fsync());
             HardStateFile hardStateFile = new HardStateFile(dir.path(), disk);
             HardState hardState = hardStateFile.load();
-            SegmentedLog log = SegmentedLog.open(dir.path().resolve(LOG_DIR), options.segmentBytes(), disk, 0);
-            divergence(log, SnapshotMeta.NONE);
-            return new DurableStorage(dir, options, disk, hardStateFile, hardState, log);
+            SnapshotFiles snapshots = SnapshotFiles.open(dir.path(), disk);
+            SegmentedLog log = openLog(dir.path().resolve(LOG_DIR), options, disk, snapshots);
+            return new DurableStorage(dir, options, disk, hardStateFile, hardState, log, snapshots);
         } catch (RuntimeException e) {
             dir.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the log after the newest snapshot and makes it follow it. The log continues the
+     * snapshot if it starts right after the snapshot's index or holds that index with its term;
+     * a log that does not (a crash between installing a received snapshot and discarding the old
+     * log) is discarded, with one WARN line. A log that starts later than right after the
+     * snapshot has lost entries: if a newer snapshot was found corrupt, the error names it;
+     * otherwise it is a {@link CorruptLogException} naming the first segment.
+     */
+    private static SegmentedLog openLog(Path logDir, Options options, DiskSync disk, SnapshotFiles snapshots) {
+        SnapshotMeta s = snapshots.newest();
+        SegmentedLog log = SegmentedLog.open(logDir, options.segmentBytes(), disk, s.index());
+        String why;
+        try {
+            why = divergence(log, s);
+        } catch (CorruptLogException missing) {
+            if (!snapshots.corrupt().isEmpty()) {
+                log.close();
+                throw new CorruptLogException(snapshots.corrupt().get(snapshots.corrupt().size() - 1), 0,
+                        "the newest snapshot is corrupt and the log does not reach back to an older one ("
+                                + missing.getMessage() + "); this node cannot recover its state: remove the data "
+                                + "directory and let it catch up from the leader");
+            }
+            log.close();
+            throw missing;
+        }
+        if (why != null) {
+            LOG.warn("The log in {} does not continue the {} ({}): it is discarded; the entries after the snapshot "
+                    + "come from the leader", logDir, s, why);
+            log.discardAll(s.index());
+        }
+        return log;
     }
 
     /** {@link #open(Path, String, int, Options)} with {@link Options#defaults()}. */
@@ -122,10 +162,16 @@ public final class DurableStorage implements Storage, AutoCloseable {
         return open(dataDir, clusterId, nodeId, Options.defaults());
     }
 
-    /** The hard state last saved and every entry appended (synced or not), read back from disk. */
+    /**
+     * The hard state last saved, the newest snapshot, every entry appended after it (synced or
+     * not), read back from disk, and the partial snapshot being received, if any.
+     */
     @Override
     public PersistentState load() {
-        return guarded(() -> new PersistentState(hardState, log.readAll(0)));
+        return guarded(() -> {
+            SnapshotMeta s = snapshots.newest();
+            return new PersistentState(hardState, s, log.readAll(s.index()), snapshots.partial());
+        });
     }
 
     @Override
@@ -163,7 +209,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
     public void sync() {
         guarded(() -> {
             boolean hardStateChanged = !hardState.equals(durableHardState);
-            if (!hardStateChanged && !log.hasUnsynced()) {
+            if (!hardStateChanged && !log.hasUnsynced() && !snapshots.hasUnsynced()) {
                 return null;
             }
             if (hardStateChanged) {
@@ -171,10 +217,92 @@ public final class DurableStorage implements Storage, AutoCloseable {
                 hardStateFile.store(hardState);
                 durableHardState = hardState;
             }
+            snapshots.syncPartial();
             log.sync();
             syncs++;
             return null;
         });
+    }
+
+    // ---- snapshots ----------------------------------------------------------------------------
+
+    /** Deletes the log segments wholly at or before {@code index} (and the newest snapshot's index). */
+    @Override
+    public void compact(long index) {
+        guarded(() -> log.compact(Math.min(index, snapshots.newest().index())));
+    }
+
+    @Override
+    public void writeSnapshotChunk(SnapshotMeta snapshot, long offset, byte[] data) {
+        guarded(() -> {
+            snapshots.writeChunk(snapshot, offset, data);
+            return null;
+        });
+    }
+
+    /**
+     * Verifies the received snapshot and makes it the newest, then resets the log after it:
+     * segments wholly before it are deleted and the entries after it kept if the log holds its
+     * last entry, otherwise every segment is deleted. Durable on return.
+     */
+    @Override
+    public boolean installSnapshot(SnapshotMeta snapshot) {
+        return guarded(() -> {
+            SnapshotFiles.Installed outcome = snapshots.install(snapshot);
+            if (outcome == SnapshotFiles.Installed.DID_NOT_VERIFY) {
+                return false;
+            }
+            if (outcome == SnapshotFiles.Installed.INSTALLED) {
+                if (log.holds(snapshot.index(), snapshot.term())) {
+                    log.compact(snapshot.index());
+                    log.sync();
+                } else {
+                    log.discardAll(snapshot.index());
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Any thread; blocking. See {@link Storage#saveSnapshot}. */
+    @Override
+    public SnapshotMeta saveSnapshot(long index, long term, SnapshotWriter writer) {
+        return snapshots.save(index, term, writer);
+    }
+
+    @Override
+    public byte[] readSnapshot(SnapshotMeta snapshot, long offset, int length) {
+        return snapshots.read(snapshot, offset, length);
+    }
+
+    @Override
+    public InputStream openSnapshot(SnapshotMeta snapshot) {
+        return snapshots.open(snapshot);
+    }
+
+    /** The newest stored snapshot ({@link SnapshotMeta#NONE} if none). Any thread. */
+    public SnapshotMeta snapshot() {
+        return snapshots.newest();
+    }
+
+    /** Bytes of snapshot files on disk, a partial one included. Any thread. */
+    public long snapshotBytesOnDisk() {
+        return snapshots.bytesOnDisk();
+    }
+
+    /** The log on disk: segments, their bytes, the first and last index they hold. Any thread. */
+    public LogStats logStats() {
+        SegmentedLog.Stats st = log.stats();
+        return new LogStats(st.segments(), st.bytes(), st.firstIndex(), st.lastIndex());
+    }
+
+    /** Bytes of log segments read since the storage was opened (recovery included). Any thread. */
+    public long logBytesRead() {
+        return log.bytesRead();
+    }
+
+    /** The log segments on disk, for monitoring. */
+    public record LogStats(int segments, long bytes, long firstIndex, long lastIndex) {
     }
 
     /**
@@ -189,6 +317,7 @@ public final class DurableStorage implements Storage, AutoCloseable {
         closed = true;
         try {
             log.close();
+            snapshots.close();
         } finally {
             dataDir.close();
         }
