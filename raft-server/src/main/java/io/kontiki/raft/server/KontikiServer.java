@@ -82,7 +82,8 @@ public final class KontikiServer implements KvService, AutoCloseable {
     private KontikiServer(ServerConfig config, long faultSeed, List<AutoCloseable> opened) {
         this.config = config;
         this.storage = DurableStorage.open(config.dataDir(), config.clusterId(), config.nodeId(),
-                DurableStorage.Options.defaults().withFsync(config.fsync()));
+                DurableStorage.Options.defaults().withFsync(config.fsync())
+                        .withSegmentBytes(config.snapshots().segmentBytes()));
         opened.add(storage);
         if (!config.fsync()) {
             LOG.warn("node {}: fsync is OFF: acknowledged writes can be lost on power failure; use this for benchmarks only",
@@ -261,7 +262,21 @@ public final class KontikiServer implements KvService, AutoCloseable {
         NodeStatus s = node.status();
         long contact = s.isLeader() ? 0
                 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastLeaderContactNanos);
-        return StatusResponse.of(requestId, s, contact);
+        DurableStorage.LogStats log = storage.logStats();
+        KvStateMachine.DigestAt digest = kv.digestAt();
+        return StatusResponse.of(requestId, s, contact).withStorage(storage.snapshot().index(),
+                log.segments() == 0 ? 0 : log.lastIndex() - log.firstIndex() + 1, log.bytes(),
+                storage.snapshotBytesOnDisk(), digest.index(), digest.digest());
+    }
+
+    /** Snapshots the store now ({@code kontiki snapshot}); answers OK naming the stored snapshot. */
+    @Override
+    public CompletableFuture<ClientResponse> snapshot(long requestId) {
+        return node.takeSnapshot().handle((meta, error) -> error == null
+                ? new ClientResponse(requestId, ClientResponse.Status.OK, null, ClientResponse.NO_LEADER,
+                        "snapshot " + meta.term() + "/" + meta.index() + " (" + meta.size() + " B)")
+                : ClientResponse.error(requestId, "no snapshot taken: " + (error.getCause() != null
+                        ? error.getCause().getMessage() : error.getMessage())));
     }
 
     /** Logs one line per role or term change, with its cause; fails pending writes on losing leadership. */

@@ -14,9 +14,11 @@ package io.kontiki.raft.server;
  * @param inflightBytes  at most this many snapshot bytes sent to one follower and not yet
  *                       acknowledged
  * @param maxSends       at most this many followers are sent a snapshot at the same time
+ * @param segmentBytes   the size of a log segment file; compaction deletes whole segments, so
+ *                       the log on disk holds up to one segment more than compaction leaves
  */
 public record SnapshotPolicy(long entries, long logBytes, long catchUpEntries, int chunkBytes, long inflightBytes,
-                             int maxSends) {
+                             int maxSends, long segmentBytes) {
 
     /** The largest chunk: well within the peer port's 16 MiB frame limit. */
     public static final int MAX_CHUNK_BYTES = 8 << 20;
@@ -24,9 +26,10 @@ public record SnapshotPolicy(long entries, long logBytes, long catchUpEntries, i
     /**
      * The defaults: a snapshot every 500,000 entries or 32 MiB of command data, whichever comes
      * first, so a busy node's log stays at tens of MiB; 10,000 entries kept for catching up; 1 MiB
-     * chunks, 4 MiB in flight per follower, two followers at a time.
+     * chunks, 4 MiB in flight per follower, two followers at a time; 8 MiB log segments.
      */
-    public static final SnapshotPolicy DEFAULTS = new SnapshotPolicy(500_000, 32L << 20, 10_000, 1 << 20, 4L << 20, 2);
+    public static final SnapshotPolicy DEFAULTS = new SnapshotPolicy(500_000, 32L << 20, 10_000, 1 << 20, 4L << 20, 2,
+            8L << 20);
 
     public SnapshotPolicy {
         if (entries <= 0 || logBytes <= 0) {
@@ -42,6 +45,9 @@ public record SnapshotPolicy(long entries, long logBytes, long catchUpEntries, i
         if (inflightBytes < chunkBytes) {
             throw new IllegalArgumentException("snapshot bytes in flight (" + inflightBytes
                     + ") must be at least one chunk (" + chunkBytes + ")");
+        }
+        if (segmentBytes < 1024 || segmentBytes > (1L << 30)) {
+            throw new IllegalArgumentException("log segment size must be 1 KiB..1 GiB: " + segmentBytes);
         }
         if (maxSends <= 0) {
             throw new IllegalArgumentException("concurrent snapshot sends must be > 0: " + maxSends);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kontiki", mixinStandardHelpOptions = true, version = "kontiki 0.1.0",
         description = "Kontiki: a Raft key-value server.",
         subcommands = {ServerCommand.class, LocalCommand.class, PutCommand.class, GetCommand.class,
-                DeleteCommand.class, StatusCommand.class})
+                DeleteCommand.class, StatusCommand.class, SnapshotCommand.class})
 public final class KontikiCli {
 
     public static void main(String[] args) {

@@ -86,6 +86,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Send snapshots to followers in chunks of at most BYTES (default: 1048576, 1 MiB; at most 8 MiB).")
     Integer snapshotChunkBytes;
 
+    @Option(names = "--log-segment-bytes", paramLabel = "BYTES",
+            description = "Size of a log segment file; compaction deletes whole segments (default: 8388608, 8 MiB).")
+    Long logSegmentBytes;
+
     @Option(names = "--inject-loss", paramLabel = "P",
             description = "Benchmarks/testing only: drop each outbound peer message with probability P, 0 <= P < 1.")
     Double injectLoss;
@@ -165,7 +169,8 @@ final class ServerCommand implements Callable<Integer> {
                 snapshotLogBytes != null ? snapshotLogBytes : longProp(file, "snapshot-log-bytes", d.logBytes()),
                 snapshotCatchUpEntries != null ? snapshotCatchUpEntries
                         : longProp(file, "snapshot-catch-up-entries", d.catchUpEntries()),
-                chunk, Math.max(d.inflightBytes(), 4L * chunk), d.maxSends());
+                chunk, Math.max(d.inflightBytes(), 4L * chunk), d.maxSends(),
+                logSegmentBytes != null ? logSegmentBytes : longProp(file, "log-segment-bytes", d.segmentBytes()));
     }
 
     /** The {@code --inject-*} flags (or {@code inject-*} keys of the file); flags win. */

@@ -12,8 +12,9 @@ import java.util.Map;
  * with a hand-written serializer ({@link ClientSerializers}).
  *
  * <pre>
- *   40 ClientRequest    41 ClientResponse    42 StatusResponse
+ *   40 ClientRequest    41 ClientResponse    43 StatusResponse
  * </pre>
+ * (42 was the StatusResponse layout without the storage figures and digest: retired, never reused.)
  * The IDs are disjoint from the peer protocol's (10-23), so that a peer dialling the client
  * port, or a client dialling a peer port, fails on its first frame with "unknown class ID".
  * <b>An ID never changes and is never reused</b>; a changed layout takes a new ID.
@@ -28,7 +29,7 @@ public final class ClientKryoRegistry {
 
     public static final int CLIENT_REQUEST_ID = 40;
     public static final int CLIENT_RESPONSE_ID = 41;
-    public static final int STATUS_RESPONSE_ID = 42;
+    public static final int STATUS_RESPONSE_ID = 43;
 
     private static final Map<Class<?>, Integer> IDS = Map.of(
             ClientRequest.class, CLIENT_REQUEST_ID,

@@ -17,7 +17,7 @@ import java.util.Objects;
  *   <tr><td>DELETE</td><td>&gt;= 1</td><td>yes</td><td>null</td><td>null / false</td></tr>
  *   <tr><td>CAS</td><td>&gt;= 1</td><td>yes</td><td>yes</td><td>exactly one of: expected, or
  *       expectAbsent = true</td></tr>
- *   <tr><td>STATUS</td><td>ignored (0)</td><td>"" (null accepted)</td><td>null</td><td>null / false</td></tr>
+ *   <tr><td>STATUS, SNAPSHOT</td><td>ignored (0)</td><td>"" (null accepted)</td><td>null</td><td>null / false</td></tr>
  * </table>
  * Keys and values have the bounds of {@link KvCommand}. A violation is an
  * {@link IllegalArgumentException} (a {@link NullPointerException} for a missing key).
@@ -32,7 +32,14 @@ public record ClientRequest(long requestId, long clientId, long sequence, Op op,
 
     /** What a request asks for; the wire carries the ordinal. */
     public enum Op {
-        PUT, GET, DELETE, CAS, STATUS;
+        PUT, GET, DELETE, CAS, STATUS,
+        /** Asks the node to snapshot its store now (appended: ordinal 5). */
+        SNAPSHOT;
+
+        /** True for the ops that address a node rather than a key (STATUS, SNAPSHOT). */
+        public boolean isNodeOp() {
+            return this == STATUS || this == SNAPSHOT;
+        }
 
         /** True for the ops that change the store. */
         public boolean isWrite() {
@@ -49,9 +56,9 @@ public record ClientRequest(long requestId, long clientId, long sequence, Op op,
             throw new IllegalArgumentException("ClientRequest: " + op + " sequence " + sequence + " is below "
                     + (op.isWrite() ? 1 : 0));
         }
-        if (op == Op.STATUS) {
+        if (op.isNodeOp()) {
             if (key != null && !key.isEmpty()) {
-                throw new IllegalArgumentException("ClientRequest: STATUS carries no key");
+                throw new IllegalArgumentException("ClientRequest: " + op + " carries no key");
             }
             key = "";
         } else {
@@ -101,6 +108,11 @@ public record ClientRequest(long requestId, long clientId, long sequence, Op op,
         return new ClientRequest(requestId, 0, 0, Op.STATUS, "", null, null, false);
     }
 
+    /** Asks the node to snapshot its store now. */
+    public static ClientRequest snapshot(long requestId) {
+        return new ClientRequest(requestId, 0, 0, Op.SNAPSHOT, "", null, null, false);
+    }
+
     /** The same request under another request id (a retry on another connection). */
     public ClientRequest withRequestId(long id) {
         return new ClientRequest(id, clientId, sequence, op, key, value, expected, expectAbsent);
@@ -121,6 +133,6 @@ public record ClientRequest(long requestId, long clientId, long sequence, Op op,
 
     @Override
     public String toString() {
-        return "#" + requestId + " " + op + (op == Op.STATUS ? "" : " " + key) + " [" + clientId + "#" + sequence + "]";
+        return "#" + requestId + " " + op + (op.isNodeOp() ? "" : " " + key) + " [" + clientId + "#" + sequence + "]";
     }
 }

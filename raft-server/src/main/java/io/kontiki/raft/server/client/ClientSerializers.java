@@ -129,7 +129,10 @@ final class ClientSerializers {
         }
     }
 
-    /** requestId, nodeId, role, term, leaderId, commitIndex, appliedIndex, lastContactMillis. */
+    /**
+     * requestId, nodeId, role, term, leaderId, commitIndex, appliedIndex, lastContactMillis,
+     * snapshotIndex, logEntries, logBytes, snapshotBytes, digestIndex, digest (8 bytes).
+     */
     static final class StatusResponseSerializer extends Serializer<StatusResponse> {
         private static final String TYPE = "StatusResponse";
         private final CharsetDecoder utf8 = WireIO.strictUtf8();
@@ -148,6 +151,12 @@ final class ClientSerializers {
             writeNonNegative(out, s.commitIndex(), TYPE, "commitIndex");
             writeNonNegative(out, s.appliedIndex(), TYPE, "appliedIndex");
             writeOptional(out, s.lastContactMillis(), TYPE, "lastContactMillis");
+            writeNonNegative(out, s.snapshotIndex(), TYPE, "snapshotIndex");
+            writeNonNegative(out, s.logEntries(), TYPE, "logEntries");
+            writeNonNegative(out, s.logBytes(), TYPE, "logBytes");
+            writeNonNegative(out, s.snapshotBytes(), TYPE, "snapshotBytes");
+            writeNonNegative(out, s.digestIndex(), TYPE, "digestIndex");
+            out.writeLong(s.digest());
         }
 
         @Override
@@ -160,8 +169,18 @@ final class ClientSerializers {
             long commitIndex = readNonNegative(in, TYPE, "commitIndex");
             long appliedIndex = readNonNegative(in, TYPE, "appliedIndex");
             long lastContactMillis = readOptional(in, TYPE, "lastContactMillis");
+            long snapshotIndex = readNonNegative(in, TYPE, "snapshotIndex");
+            long logEntries = readNonNegative(in, TYPE, "logEntries");
+            long logBytes = readNonNegative(in, TYPE, "logBytes");
+            long snapshotBytes = readNonNegative(in, TYPE, "snapshotBytes");
+            long digestIndex = readNonNegative(in, TYPE, "digestIndex");
+            if (io.kontiki.raft.transport.netty.WireIO.remaining(in) < 8) {
+                throw new io.kontiki.raft.transport.netty.ProtocolException(TYPE + ": truncated digest");
+            }
+            long digest = in.readLong();
             return build(TYPE, () -> new StatusResponse(requestId, nodeId, role, term, leaderId, commitIndex,
-                    appliedIndex, lastContactMillis));
+                    appliedIndex, lastContactMillis, snapshotIndex, logEntries, logBytes, snapshotBytes, digestIndex,
+                    digest));
         }
     }
 }

@@ -281,6 +281,11 @@ public final class KontikiClient implements AutoCloseable {
         return await(statusAsync(address));
     }
 
+    /** {@link #snapshotAsync}, waiting at most about the timeout. */
+    public String snapshot(InetSocketAddress address) {
+        return await(snapshotAsync(address));
+    }
+
     // ---- async API: futures complete on the client's loop ----
 
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
@@ -310,6 +315,29 @@ public final class KontikiClient implements AutoCloseable {
                 options.timeout().toNanos(), reply -> {
                     if (reply instanceof StatusResponse s) {
                         result.complete(s);
+                    } else if (reply instanceof ClientResponse r) {
+                        result.completeExceptionally(new KontikiClientException(what + r.status() + ": "
+                                + r.message(), false));
+                    } else {
+                        result.completeExceptionally(new KontikiClientException(what
+                                + ((ClientConnection.AttemptFailed) reply).reason(), false));
+                    }
+                }));
+        return result;
+    }
+
+    /**
+     * Asks the node at {@code address} to snapshot its store now: one attempt within the timeout,
+     * no redirect. Completes with the node's answer, e.g. "snapshot 3/1200 (4096 B)".
+     */
+    public CompletableFuture<String> snapshotAsync(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        CompletableFuture<String> result = new CompletableFuture<>();
+        String what = "SNAPSHOT of " + address + ": ";
+        onLoop(result, () -> connection(address).send(ClientRequest.snapshot(nextRequestId()),
+                options.timeout().toNanos(), reply -> {
+                    if (reply instanceof ClientResponse r && r.status() == ClientResponse.Status.OK) {
+                        result.complete(r.message());
                     } else if (reply instanceof ClientResponse r) {
                         result.completeExceptionally(new KontikiClientException(what + r.status() + ": "
                                 + r.message(), false));

@@ -31,7 +31,7 @@ public final class KvMapping {
             case DELETE -> new KvCommand.Delete(c, s, t, k);
             case CAS -> new KvCommand.Cas(c, s, t, k, request.expectAbsent() ? null : request.expected(),
                     request.value());
-            case STATUS -> throw new IllegalArgumentException("a STATUS request is not a command");
+            case STATUS, SNAPSHOT -> throw new IllegalArgumentException("a " + request.op() + " request is not a command");
         };
     }
 

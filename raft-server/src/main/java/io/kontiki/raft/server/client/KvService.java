@@ -19,6 +19,14 @@ public interface KvService {
      */
     CompletableFuture<ClientResponse> execute(ClientRequest request);
 
+    /**
+     * Snapshots this node's store now, for the SNAPSHOT op: the future completes (on any thread)
+     * with OK naming the snapshot, or ERROR saying why not. Never completes exceptionally.
+     */
+    default CompletableFuture<ClientResponse> snapshot(long requestId) {
+        return CompletableFuture.completedFuture(ClientResponse.error(requestId, "this node takes no snapshots"));
+    }
+
     /** This node's status, for the STATUS op. Must not block. */
     StatusResponse status(long requestId);
 }

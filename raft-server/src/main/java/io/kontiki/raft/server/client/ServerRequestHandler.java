@@ -59,7 +59,8 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<ClientResponse> future;
         try {
-            future = service.execute(request);
+            future = request.op() == ClientRequest.Op.SNAPSHOT ? service.snapshot(request.requestId())
+                    : service.execute(request);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }

@@ -29,7 +29,7 @@
  *  ID  message          fields after the class ID
  *  --  ---------------  ---------------------------------------------------------------
  *  40  ClientRequest    requestId uvarint | clientId long8 | sequence uvarint
- *                       | op byte (0 PUT, 1 GET, 2 DELETE, 3 CAS, 4 STATUS)
+ *                       | op byte (0 PUT, 1 GET, 2 DELETE, 3 CAS, 4 STATUS, 5 SNAPSHOT)
  *                       | flags (0x01 value, 0x02 expected, 0x04 expectAbsent)
  *                       | key string (&lt;= 1 KiB) | [value bytes (&lt;= 1 MiB)]
  *                       | [expected bytes (&lt;= 1 MiB)]

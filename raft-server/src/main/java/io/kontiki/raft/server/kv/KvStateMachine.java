@@ -108,7 +108,13 @@ public final class KvStateMachine implements StateMachine {
     private final ApplyListener listener;
     private volatile long lastAppliedIndex;
     private long lastAppliedTerm;
-    private volatile long digest;
+    private long digest;
+    /** The digest and the index it was taken at, published together after each apply. */
+    private volatile DigestAt digestAt = new DigestAt(0, 0);
+
+    /** The store's digest ({@link KvDigest}) after applying the entry at {@code index}. */
+    public record DigestAt(long index, long digest) {
+    }
 
     /**
      * A store that reports every applied entry to {@code listener} (see {@link ApplyListener})
@@ -146,6 +152,7 @@ public final class KvStateMachine implements StateMachine {
         KvResult result = entry.type() == EntryType.NOOP ? null : applyCommand(entry);
         lastAppliedIndex = entry.index();
         lastAppliedTerm = entry.term();
+        digestAt = new DigestAt(entry.index(), digest);
         try {
             listener.applied(entry.index(), entry.term(), result);
         } catch (RuntimeException e) {
@@ -240,12 +247,18 @@ public final class KvStateMachine implements StateMachine {
         digest = s.digest();
         lastAppliedTerm = s.lastTerm();
         lastAppliedIndex = s.lastIndex();
+        digestAt = new DigestAt(s.lastIndex(), digest);
         LOG.info("restored {}: {} keys, {} client sessions", snapshot, s.data().size(), sessions.size());
     }
 
-    /** The digest of every key and value (see {@link KvDigest}). Any thread; never blocks. */
-    public long digest() {
+    /** The digest of every key and value (see {@link KvDigest}). Apply thread only (tests). */
+    long digest() {
         return digest;
+    }
+
+    /** The digest with the applied index it belongs to. Any thread; never blocks. */
+    public DigestAt digestAt() {
+        return digestAt;
     }
 
     /** The index of the last entry applied, 0 before the first. Any thread. */

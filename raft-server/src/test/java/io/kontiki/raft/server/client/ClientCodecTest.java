@@ -77,6 +77,7 @@ class ClientCodecTest {
                 ClientRequest.cas(4, 42, 2, "c", null, new byte[0]),
                 ClientRequest.cas(5, 42, 3, "c", new byte[0], big),
                 ClientRequest.status(6),
+                ClientRequest.snapshot(7),
                 ClientResponse.ok(1, null),
                 ClientResponse.ok(2, big),
                 new ClientResponse(3, ClientResponse.Status.NOT_FOUND, null, -1, ""),
@@ -86,7 +87,9 @@ class ClientCodecTest {
                 ClientResponse.error(7, "too many requests in flight (limit 4096) ✓"),
                 ClientResponse.sessionExpired(8),
                 new StatusResponse(1, 3, "LEADER", 7, 3, 100, 99, 0),
-                new StatusResponse(Long.MAX_VALUE, -1, "FOLLOWER", Long.MAX_VALUE, -1, 0, 0, -1));
+                new StatusResponse(Long.MAX_VALUE, -1, "FOLLOWER", Long.MAX_VALUE, -1, 0, 0, -1),
+                new StatusResponse(2, 1, "FOLLOWER", 4, 2, 5000, 4999, 12, 4000, 1200, 9_000_000, 4_000_000, 4999,
+                        0x8000_0000_0000_0001L));
     }
 
     @ParameterizedTest
@@ -178,7 +181,7 @@ class ClientCodecTest {
                 Arguments.of("negative request id", WireBody.classId(40).uvarlong(-1), "requestId -1 is negative"),
                 Arguments.of("leader hint below -1", WireBody.classId(41).uvarlong(1).bytes(3).zvarlong(-2),
                         "leaderHint -2 is below -1"),
-                Arguments.of("node id beyond an int", WireBody.classId(42).uvarlong(1).zvarlong(1L << 40),
+                Arguments.of("node id beyond an int", WireBody.classId(43).uvarlong(1).zvarlong(1L << 40),
                         "nodeId 1099511627776 is not an int"),
                 Arguments.of("malformed UTF-8 key", WireBody.request(0, 1, 0).uvarint(2).bytes(0xc3, 0x28),
                         "key is not valid UTF-8"),
