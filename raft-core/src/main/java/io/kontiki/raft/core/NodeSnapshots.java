@@ -42,6 +42,8 @@ final class NodeSnapshots {
     /** Loop only: the last chunk sent to each peer and the transfers resending after a stall, for the log lines. */
     private final Map<Integer, SnapshotChunkRequest> lastChunkSent = new HashMap<>();
     private final Set<Integer> stalledTransfers = new HashSet<>();
+    /** The chunk reader's: the last snapshot it could not read, so that it says so once. */
+    private volatile SnapshotMeta lastUnreadable = SnapshotMeta.NONE;
 
     NodeSnapshots(RaftNode node, RaftConfig config, Storage storage, StateMachine stateMachine,
                   Executor snapshotExecutor, Executor storageExecutor) {
@@ -201,7 +203,11 @@ final class NodeSnapshots {
         try {
             return storage.readSnapshot(r.snapshot(), r.offset(), r.length());
         } catch (RuntimeException e) {
-            LOG.info("node {}: cannot read {} for node {}: {}", node.id(), r.snapshot(), r.to(), e.toString());
+            if (!r.snapshot().equals(lastUnreadable)) { // one line per snapshot, not per chunk in flight
+                lastUnreadable = r.snapshot();
+                LOG.info("node {}: cannot read {} for node {} ({}); sending the newest snapshot instead", node.id(),
+                        r.snapshot(), r.to(), e.getMessage());
+            }
             return null;
         }
     }

@@ -48,7 +48,7 @@ class KontikiServerTest {
     private static final String CLUSTER = "kontiki-server-test";
     private static final int NODES = 3;
     /** The names of the threads server N starts: raft-N-…, client-N-…, storage-N, apply-N. */
-    private static final Pattern SERVER_THREAD = Pattern.compile("(raft|client|storage|apply)-(\\d+)(-.*)?");
+    private static final Pattern SERVER_THREAD = Pattern.compile("(raft|client|storage|apply|snapshot)-(\\d+)(-.*)?");
 
     @TempDir
     Path dir;
