@@ -4,10 +4,8 @@ import io.kontiki.raft.core.log.LogEntry;
 import io.kontiki.raft.core.log.SnapshotMeta;
 import java.io.InputStream;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -39,9 +37,8 @@ final class NodeSnapshots {
     private long bytesSinceSnapshot;
     private volatile boolean inProgress;
 
-    /** Loop only: the last chunk sent to each peer and the transfers resending after a stall, for the log lines. */
-    private final Map<Integer, SnapshotChunkRequest> lastChunkSent = new HashMap<>();
-    private final Set<Integer> stalledTransfers = new HashSet<>();
+    /** Loop only: each peer's transfer, for the log lines. */
+    private final Map<Integer, Transfer> transfers = new HashMap<>();
     /** The chunk reader's: the last snapshot it could not read, so that it says so once. */
     private volatile SnapshotMeta lastUnreadable = SnapshotMeta.NONE;
 
@@ -173,29 +170,54 @@ final class NodeSnapshots {
 
     /**
      * One line when a transfer starts, when it skips ahead to where the follower's bytes end (a
-     * resumed transfer), and when it first resends unacknowledged chunks after a stall; further
-     * resends of one stall only at debug level.
+     * resumed transfer), and when it first goes back to resend unacknowledged chunks after a
+     * stall; further resends of one stall, until the transfer gets past where it was, only at
+     * debug level.
      */
     private void logTransfer(SnapshotChunkRequest r) {
-        SnapshotChunkRequest last = lastChunkSent.put(r.to(), r);
-        boolean same = last != null && last.snapshot().equals(r.snapshot()) && last.term() == r.term();
-        long lastEnd = same ? last.offset() + last.length() : -1;
-        if (!same && r.offset() == 0) {
-            LOG.info("node {}: sending {} to node {} in chunks of up to {} bytes", node.id(), r.snapshot(), r.to(),
-                    config.snapshotChunkBytes());
-        } else if (r.offset() > lastEnd) {
-            stalledTransfers.remove(r.to());
+        Transfer t = transfers.get(r.to());
+        long end = r.offset() + r.length();
+        if (t == null || !t.snapshot.equals(r.snapshot()) || t.term != r.term()) {
+            transfers.put(r.to(), new Transfer(r.snapshot(), r.term(), end, end));
+            if (r.offset() == 0) {
+                LOG.info("node {}: sending {} to node {} in chunks of up to {} bytes", node.id(), r.snapshot(), r.to(),
+                        config.snapshotChunkBytes());
+            } else {
+                LOG.info("node {}: resuming {} to node {} at offset {}", node.id(), r.snapshot(), r.to(), r.offset());
+            }
+            return;
+        }
+        if (r.offset() > t.lastEnd) {
             LOG.info("node {}: resuming {} to node {} at offset {}, where its durable bytes end", node.id(),
                     r.snapshot(), r.to(), r.offset());
-        } else if (r.offset() < lastEnd) {
-            if (stalledTransfers.add(r.to())) {
-                LOG.info("node {}: resending {} to node {} from offset {} (no acknowledgement for a heartbeat interval)",
-                        node.id(), r.snapshot(), r.to(), r.offset());
-            } else {
-                LOG.debug("node {}: resending {} to node {} from offset {}", node.id(), r.snapshot(), r.to(), r.offset());
-            }
-        } else {
-            stalledTransfers.remove(r.to());
+            t.stalled = false;
+        } else if (r.offset() < t.lastEnd && !t.stalled) {
+            t.stalled = true;
+            LOG.info("node {}: resending {} to node {} from offset {} (no acknowledgement for a heartbeat interval)",
+                    node.id(), r.snapshot(), r.to(), r.offset());
+        } else if (r.offset() < t.lastEnd) {
+            LOG.debug("node {}: resending {} to node {} from offset {}", node.id(), r.snapshot(), r.to(), r.offset());
+        }
+        if (end > t.highestEnd) {
+            t.highestEnd = end;
+            t.stalled = false;
+        }
+        t.lastEnd = end;
+    }
+
+    /** Loop only: what the log lines know of one transfer. */
+    private static final class Transfer {
+        final SnapshotMeta snapshot;
+        final long term;
+        long lastEnd;
+        long highestEnd;
+        boolean stalled;
+
+        Transfer(SnapshotMeta snapshot, long term, long lastEnd, long highestEnd) {
+            this.snapshot = snapshot;
+            this.term = term;
+            this.lastEnd = lastEnd;
+            this.highestEnd = highestEnd;
         }
     }
 

@@ -169,7 +169,7 @@ final class ServerCommand implements Callable<Integer> {
                 snapshotLogBytes != null ? snapshotLogBytes : longProp(file, "snapshot-log-bytes", d.logBytes()),
                 snapshotCatchUpEntries != null ? snapshotCatchUpEntries
                         : longProp(file, "snapshot-catch-up-entries", d.catchUpEntries()),
-                chunk, Math.max(d.inflightBytes(), 4L * chunk), d.maxSends(),
+                chunk, 4L * chunk, d.maxSends(),
                 logSegmentBytes != null ? logSegmentBytes : longProp(file, "log-segment-bytes", d.segmentBytes()));
     }
 
