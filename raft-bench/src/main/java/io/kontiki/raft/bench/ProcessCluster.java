@@ -99,6 +99,8 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     private final int n;
+    private final List<String> jvmFlags;
+    private final List<String> serverArgs;
     private final long heartbeatMillis;
     private final long electionMillis;
     private final Faults faults;
@@ -138,6 +140,17 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     ProcessCluster(int n, long heartbeatMillis, long electionMillis, Faults faults) throws IOException {
+        this(n, heartbeatMillis, electionMillis, faults, JVM_FLAGS, List.of());
+    }
+
+    /**
+     * A cluster whose servers run with {@code jvmFlags} instead of {@link #JVM_FLAGS}, and get
+     * {@code serverArgs} after the usual server flags (e.g. snapshot thresholds).
+     */
+    ProcessCluster(int n, long heartbeatMillis, long electionMillis, Faults faults, List<String> jvmFlags,
+                   List<String> serverArgs) throws IOException {
+        this.jvmFlags = List.copyOf(jvmFlags);
+        this.serverArgs = List.copyOf(serverArgs);
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1: " + n);
         }
@@ -198,12 +211,13 @@ final class ProcessCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(JVM_FLAGS);
+        command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), KontikiCli.class.getName(), "server",
                 "--id", String.valueOf(id), "--peers", peers(), "--client-port", String.valueOf(clientPorts[id - 1]),
                 "--data-dir", dataDir(id).toString(), "--cluster-id", CLUSTER_ID,
                 "--heartbeat-ms", String.valueOf(heartbeatMillis), "--election-ms", String.valueOf(electionMillis)));
         command.addAll(injectFlags(id, node.starts));
+        command.addAll(serverArgs);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -471,7 +485,7 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

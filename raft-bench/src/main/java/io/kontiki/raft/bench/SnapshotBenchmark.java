@@ -1,0 +1,315 @@
+package io.kontiki.raft.bench;
+
+import io.kontiki.raft.server.KontikiServer;
+import io.kontiki.raft.server.ServerConfig;
+import io.kontiki.raft.server.SnapshotPolicy;
+import io.kontiki.raft.server.client.KontikiClient;
+import io.kontiki.raft.server.client.StatusResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Snapshot figures, each against a baseline measured in the same run (the machine is shared):
+ * <ul>
+ *   <li>{@code catch-up}: three server processes (fsync on); a follower is killed, about
+ *       {@code --state-mb} MB of state is written and snapshotted, the follower restarts; seconds
+ *       from its restart until it applied the leader's commit index, and the snapshot's MB/s,
+ *       against the disk's sequential write rate (write and fsync a file as large as the
+ *       snapshot, on the same file system).</li>
+ *   <li>{@code restart}: one in-process server (fsync off, to build the history fast) with
+ *       {@code --entries} entries of history, restarted with the default snapshot thresholds and
+ *       with snapshots off (the old replay-everything behaviour): time from start to the first
+ *       write acknowledged, and to the storage being open.</li>
+ *   <li>{@code during}: three server processes holding {@code --state-mb} MB of state, under
+ *       {@code --outstanding} puts of 64-byte values; alternating {@code --window-seconds}
+ *       windows with every node snapshotting back to back and without any snapshot; writes/s of
+ *       each kind of window and their ratio.</li>
+ * </ul>
+ * <pre>
+ * java -cp raft-bench/target/benchmarks.jar io.kontiki.raft.bench.SnapshotBenchmark --part all
+ * </pre>
+ */
+public final class SnapshotBenchmark {
+
+    private static final List<String> JVM = List.of("-Xms256m", "-Xmx1g", "-XX:-UsePerfData");
+
+    private SnapshotBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String part = "all";
+        int stateMb = 100;
+        long entries = 1_000_000;
+        int outstanding = 256;
+        int windowSeconds = 10;
+        int windows = 3;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--part" -> part = args[i + 1];
+                case "--state-mb" -> stateMb = Integer.parseInt(args[i + 1]);
+                case "--entries" -> entries = Long.parseLong(args[i + 1]);
+                case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
+                case "--window-seconds" -> windowSeconds = Integer.parseInt(args[i + 1]);
+                case "--windows" -> windows = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+            }
+        }
+        if (part.equals("all") || part.equals("catch-up")) {
+            catchUp(stateMb, outstanding);
+        }
+        if (part.equals("all") || part.equals("restart")) {
+            restart(entries, outstanding);
+        }
+        if (part.equals("all") || part.equals("during")) {
+            during(stateMb / 2, outstanding, windowSeconds, windows);
+        }
+    }
+
+    // ---- catch-up ----------------------------------------------------------------------------
+
+    private static void catchUp(int stateMb, int outstanding) throws Exception {
+        System.out.printf("== catch-up of a follower that missed a %d MB state (3 processes, fsync on)%n", stateMb);
+        try (ProcessCluster cluster = new ProcessCluster(3, 50, 150, ProcessCluster.Faults.NONE, JVM, List.of());
+             KontikiClient client = client(cluster)) {
+            cluster.startAll();
+            int leader = leaderOf(cluster);
+            int follower = leader % 3 + 1;
+            cluster.kill(follower);
+            int keys = stateMb * 1000;
+            long t0 = System.nanoTime();
+            fill(client, keys, 1000, outstanding);
+            System.out.printf("  wrote %d keys of 1000 B in %.1f s%n", keys, (System.nanoTime() - t0) / 1e9);
+            leader = leaderOf(cluster);
+            for (int id = 1; id <= 3; id++) {
+                if (id != follower) {
+                    System.out.printf("  node %d: %s%n", id, client.snapshot(cluster.clientAddresses().get(id)));
+                }
+            }
+            StatusResponse l = cluster.status(leader);
+            long snapshotBytes = l.snapshotBytes();
+            double diskMbs = sequentialWriteMbs(cluster.dataDir(follower).getParent(), Math.max(64L << 20, snapshotBytes));
+            long target = l.commitIndex();
+            long start = System.nanoTime();
+            cluster.start(follower);
+            long deadline = start + TimeUnit.SECONDS.toNanos(300);
+            StatusResponse f = null;
+            while (System.nanoTime() < deadline) {
+                f = cluster.status(follower);
+                if (f != null && f.appliedIndex() >= target) {
+                    break;
+                }
+                Thread.sleep(20); // polling the restarted node's status
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (f == null || f.appliedIndex() < target) {
+                System.out.printf("  the follower did not catch up within 300 s (%s)%n", f);
+                return;
+            }
+            double mb = snapshotBytes / 1e6;
+            System.out.printf(Locale.ROOT, "  snapshot files on the leader: %.1f MB (two snapshots kept); the follower "
+                    + "caught up to index %d in %.2f s from its restart (JVM start included)%n", mb, target, seconds);
+            double oneSnapshot = mb / 2;
+            System.out.printf(Locale.ROOT, "  transfer rate: %.1f MB/s (one %.1f MB snapshot / %.2f s); disk sequential "
+                    + "write rate in the same run: %.1f MB/s; ratio %.2f (goal >= 0.5)%n", oneSnapshot / seconds,
+                    oneSnapshot, seconds, diskMbs, oneSnapshot / seconds / diskMbs);
+        }
+    }
+
+    /** Writes {@code bytes} to a file in {@code dir} in 1 MiB writes, fsyncs it, deletes it: MB/s. */
+    static double sequentialWriteMbs(Path dir, long bytes) throws IOException {
+        Path file = Files.createTempFile(dir, "seqwrite", ".tmp");
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            long start = System.nanoTime();
+            for (long written = 0; written < bytes; written += buf.capacity()) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            ch.force(true);
+            return bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    // ---- restart -----------------------------------------------------------------------------
+
+    private static void restart(long entries, int outstanding) throws Exception {
+        System.out.printf("== restart of a node with %d entries of history (in-process, one node)%n", entries);
+        Path root = Files.createTempDirectory("kontiki-restart-");
+        try {
+            SnapshotPolicy off = new SnapshotPolicy(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 10_000, 1 << 20, 4L << 20, 2,
+                    8L << 20);
+            for (SnapshotPolicy policy : List.of(SnapshotPolicy.DEFAULTS, off)) {
+                String name = policy == off ? "snapshots off (replay everything)" : "default snapshot thresholds";
+                ServerConfig config = oneNode(root.resolve(policy == off ? "off" : "on")).withSnapshots(policy);
+                try (KontikiServer server = KontikiServer.start(config);
+                     KontikiClient client = new KontikiClient(List.of(server.clientAddress()))) {
+                    long t0 = System.nanoTime();
+                    int keys = 10_000;
+                    load(client, entries, keys, 16, outstanding);
+                    System.out.printf("  %s: wrote %d entries in %.1f s%n", name, entries, (System.nanoTime() - t0) / 1e9);
+                }
+                long start = System.nanoTime();
+                try (KontikiServer server = KontikiServer.start(config);
+                     KontikiClient client = new KontikiClient(List.of(server.clientAddress()))) {
+                    double open = (System.nanoTime() - start) / 1e9;
+                    client.put("after-restart", new byte[] {1});
+                    double serving = (System.nanoTime() - start) / 1e9;
+                    StatusResponse s = client.status(server.clientAddress());
+                    System.out.printf(Locale.ROOT, "  %s: storage open and log loaded in %.3f s; first write acknowledged "
+                            + "%.3f s after start (election timeout 150-300 ms included); snapshot index %d, %d log "
+                            + "entries on disk%n", name, open, serving, s.snapshotIndex(), s.logEntries());
+                }
+            }
+        } finally {
+            ProcessCluster.deleteRecursively(root);
+        }
+    }
+
+    private static ServerConfig oneNode(Path dir) throws IOException {
+        InetSocketAddress[] a = InProcessCluster.freeLoopbackAddresses(2);
+        return new ServerConfig("restart-bench", 1, Map.of(1, a[0]), a[1], Map.of(1, a[1]), dir, 10, 50, 150, false);
+    }
+
+    // ---- throughput during a snapshot --------------------------------------------------------
+
+    private static void during(int stateMb, int outstanding, int windowSeconds, int windows) throws Exception {
+        System.out.printf("== writes/s while snapshots are taken vs without (3 processes, fsync on, %d MB state, %d "
+                + "outstanding)%n", stateMb, outstanding);
+        List<String> noAutoSnapshots = List.of("--snapshot-entries", String.valueOf(Long.MAX_VALUE / 4),
+                "--snapshot-log-bytes", String.valueOf(Long.MAX_VALUE / 4));
+        try (ProcessCluster cluster = new ProcessCluster(3, 50, 150, ProcessCluster.Faults.NONE, JVM, noAutoSnapshots);
+             KontikiClient client = client(cluster)) {
+            cluster.startAll();
+            leaderOf(cluster);
+            int keys = stateMb * 1000;
+            fill(client, keys, 1000, outstanding);
+            AtomicLong completed = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            byte[] value = new byte[64];
+            for (int w = 0; w < outstanding; w++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                workers.add(done);
+                overwrite(client, w, keys, outstanding, 0, value, stop, completed, done);
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(windowSeconds)); // warm-up window, not counted
+            double with = 0;
+            double without = 0;
+            int snapshots = 0;
+            for (int i = 0; i < windows; i++) {
+                long before = completed.get();
+                long t = System.nanoTime();
+                Thread.sleep(TimeUnit.SECONDS.toMillis(windowSeconds)); // a window without snapshots
+                double rate = (completed.get() - before) / ((System.nanoTime() - t) / 1e9);
+                without += rate;
+                before = completed.get();
+                t = System.nanoTime();
+                long end = t + TimeUnit.SECONDS.toNanos(windowSeconds);
+                while (System.nanoTime() < end) {
+                    List<CompletableFuture<String>> taken = new ArrayList<>();
+                    for (InetSocketAddress a : cluster.clientAddresses().values()) {
+                        taken.add(client.snapshotAsync(a));
+                    }
+                    for (CompletableFuture<String> f : taken) {
+                        try {
+                            f.get(60, TimeUnit.SECONDS);
+                            snapshots++;
+                        } catch (Exception e) {
+                            System.out.println("  snapshot failed: " + e.getMessage());
+                        }
+                    }
+                }
+                double rateWith = (completed.get() - before) / ((System.nanoTime() - t) / 1e9);
+                with += rateWith;
+                System.out.printf(Locale.ROOT, "  window %d: %.0f writes/s without a snapshot, %.0f with snapshots back "
+                        + "to back%n", i + 1, rate, rateWith);
+            }
+            stop.set(true);
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            System.out.printf(Locale.ROOT, "  %d snapshots taken; mean %.0f writes/s with, %.0f without: ratio %.2f "
+                    + "(goal >= 0.8)%n", snapshots, with / windows, without / windows, with / without);
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static KontikiClient client(ProcessCluster cluster) {
+        return new KontikiClient(List.copyOf(cluster.clientAddresses().values()), KontikiClient.Options.defaults()
+                .withTimeout(Duration.ofSeconds(30)).withNodeAddresses(cluster.clientAddresses()));
+    }
+
+    private static int leaderOf(ProcessCluster cluster) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (StatusResponse s : cluster.statuses().values()) {
+                if ("LEADER".equals(s.role())) {
+                    return s.nodeId();
+                }
+            }
+            Thread.sleep(50); // polling for a leader
+        }
+        throw new IllegalStateException("no leader within 60 s");
+    }
+
+    /** Puts keys k0..k{keys-1} with {@code valueBytes}-byte values, {@code outstanding} at a time. */
+    private static void fill(KontikiClient client, int keys, int valueBytes, int outstanding) {
+        byte[] value = new byte[valueBytes];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(value);
+        List<CompletableFuture<Void>> window = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            window.add(client.putAsync("k" + i, value));
+            if (window.size() == outstanding) {
+                CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+                window.clear();
+            }
+        }
+        CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** {@code entries} puts over {@code keys} keys, {@code outstanding} at a time. */
+    private static void load(KontikiClient client, long entries, int keys, int valueBytes, int outstanding) {
+        byte[] value = new byte[valueBytes];
+        List<CompletableFuture<Void>> window = new ArrayList<>();
+        for (long i = 0; i < entries; i++) {
+            window.add(client.putAsync("k" + (i % keys), value));
+            if (window.size() == outstanding) {
+                CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+                window.clear();
+            }
+        }
+        CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void overwrite(KontikiClient client, int worker, int keys, int workers, long n, byte[] value,
+                                  AtomicBoolean stop, AtomicLong completed, CompletableFuture<Void> done) {
+        if (stop.get()) {
+            done.complete(null);
+            return;
+        }
+        long key = (worker + n * workers) % keys;
+        client.putAsync("k" + key, value).whenComplete((ok, error) -> {
+            if (error == null) {
+                completed.incrementAndGet();
+            }
+            overwrite(client, worker, keys, workers, n + 1, value, stop, completed, done);
+        });
+    }
+}
