@@ -57,6 +57,7 @@ public final class SnapshotBenchmark {
         int outstanding = 256;
         int windowSeconds = 10;
         int windows = 3;
+        int chunkBytes = SnapshotPolicy.DEFAULTS.chunkBytes();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--part" -> part = args[i + 1];
@@ -65,11 +66,12 @@ public final class SnapshotBenchmark {
                 case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
                 case "--window-seconds" -> windowSeconds = Integer.parseInt(args[i + 1]);
                 case "--windows" -> windows = Integer.parseInt(args[i + 1]);
+                case "--chunk-bytes" -> chunkBytes = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
         if (part.equals("all") || part.equals("catch-up")) {
-            catchUp(stateMb, outstanding);
+            catchUp(stateMb, outstanding, chunkBytes);
         }
         if (part.equals("all") || part.equals("restart")) {
             restart(entries, outstanding);
@@ -81,9 +83,11 @@ public final class SnapshotBenchmark {
 
     // ---- catch-up ----------------------------------------------------------------------------
 
-    private static void catchUp(int stateMb, int outstanding) throws Exception {
-        System.out.printf("== catch-up of a follower that missed a %d MB state (3 processes, fsync on)%n", stateMb);
-        try (ProcessCluster cluster = new ProcessCluster(3, 50, 150, ProcessCluster.Faults.NONE, JVM, List.of());
+    private static void catchUp(int stateMb, int outstanding, int chunkBytes) throws Exception {
+        System.out.printf("== catch-up of a follower that missed a %d MB state (3 processes, fsync on, %d-byte chunks)%n",
+                stateMb, chunkBytes);
+        try (ProcessCluster cluster = new ProcessCluster(3, 50, 150, ProcessCluster.Faults.NONE, JVM,
+                List.of("--snapshot-chunk-bytes", String.valueOf(chunkBytes)));
              KontikiClient client = client(cluster)) {
             cluster.startAll();
             int leader = leaderOf(cluster);
@@ -94,16 +98,21 @@ public final class SnapshotBenchmark {
             fill(client, keys, 1000, outstanding);
             System.out.printf("  wrote %d keys of 1000 B in %.1f s%n", keys, (System.nanoTime() - t0) / 1e9);
             leader = leaderOf(cluster);
+            long snapshotBytes = 0;
             for (int id = 1; id <= 3; id++) {
                 if (id != follower) {
-                    System.out.printf("  node %d: %s%n", id, client.snapshot(cluster.clientAddresses().get(id)));
+                    String answer = snapshotNow(client, cluster.clientAddresses().get(id));
+                    System.out.printf("  node %d: %s%n", id, answer);
+                    if (id == leader) {
+                        snapshotBytes = Long.parseLong(answer.replaceAll(".*\\((\\d+) B\\).*", "$1"));
+                    }
                 }
             }
             StatusResponse l = cluster.status(leader);
-            long snapshotBytes = l.snapshotBytes();
             double diskMbs = sequentialWriteMbs(cluster.dataDir(follower).getParent(), Math.max(64L << 20, snapshotBytes));
             long target = l.commitIndex();
             long start = System.nanoTime();
+            java.time.LocalTime startClock = java.time.LocalTime.now();
             cluster.start(follower);
             long deadline = start + TimeUnit.SECONDS.toNanos(300);
             StatusResponse f = null;
@@ -120,12 +129,26 @@ public final class SnapshotBenchmark {
                 return;
             }
             double mb = snapshotBytes / 1e6;
-            System.out.printf(Locale.ROOT, "  snapshot files on the leader: %.1f MB (two snapshots kept); the follower "
-                    + "caught up to index %d in %.2f s from its restart (JVM start included)%n", mb, target, seconds);
-            double oneSnapshot = mb / 2;
-            System.out.printf(Locale.ROOT, "  transfer rate: %.1f MB/s (one %.1f MB snapshot / %.2f s); disk sequential "
-                    + "write rate in the same run: %.1f MB/s; ratio %.2f (goal >= 0.5)%n", oneSnapshot / seconds,
-                    oneSnapshot, seconds, diskMbs, oneSnapshot / seconds / diskMbs);
+            System.out.printf(Locale.ROOT, "  the follower caught up to index %d in %.2f s from its restart (JVM start, "
+                    + "transfer, install and restore included)%n", target, seconds);
+            System.out.printf(Locale.ROOT, "  rate: %.1f MB/s (a %.1f MB snapshot / %.2f s); disk sequential write rate in "
+                    + "the same run: %.1f MB/s; ratio %.2f (goal >= 0.5)%n", mb / seconds, mb, seconds, diskMbs,
+                    mb / seconds / diskMbs);
+            String log = cluster.tail(follower);
+            for (String line : cluster.tail(leader).split("\n")) {
+                if (line.contains("snapshot") || line.contains("LEADER")) {
+                    System.out.println("    leader: " + line);
+                }
+            }
+            java.time.LocalTime installed = timeOf(log, "installed snapshot");
+            java.time.LocalTime restored = timeOf(log, "restored snapshot");
+            if (installed != null && restored != null) {
+                double toInstalled = Duration.between(startClock, installed).toMillis() / 1e3;
+                double restore = Duration.between(installed, restored).toMillis() / 1e3;
+                System.out.printf(Locale.ROOT, "  phases (from the follower's log): restart to installed %.2f s (JVM start, "
+                        + "transfer, verification: %.1f MB/s, ratio %.2f); restore %.2f s; the rest %.2f s%n", toInstalled,
+                        mb / toInstalled, mb / toInstalled / diskMbs, restore, seconds - toInstalled - restore);
+            }
         }
     }
 
@@ -250,6 +273,36 @@ public final class SnapshotBenchmark {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    /** The time stamp of the last log line containing {@code text}, or null. */
+    private static java.time.LocalTime timeOf(String log, String text) {
+        java.time.LocalTime found = null;
+        for (String line : log.split("\n")) {
+            if (line.contains(text) && line.length() > 12) {
+                try {
+                    found = java.time.LocalTime.parse(line.substring(0, 12));
+                } catch (java.time.format.DateTimeParseException e) {
+                    // not a time-stamped line
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Asks the node to snapshot now, waiting out a snapshot it is already taking (at most a minute). */
+    private static String snapshotNow(KontikiClient client, InetSocketAddress address) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return client.snapshot(address);
+            } catch (RuntimeException e) {
+                if (!String.valueOf(e.getMessage()).contains("already being taken") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // the node's own snapshot is still being written
+            }
+        }
+    }
 
     private static KontikiClient client(ProcessCluster cluster) {
         return new KontikiClient(List.copyOf(cluster.clientAddresses().values()), KontikiClient.Options.defaults()

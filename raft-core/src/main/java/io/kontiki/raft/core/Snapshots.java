@@ -20,9 +20,10 @@ import io.kontiki.raft.core.progress.Progress;
  * A follower whose next entry is no longer in the log is sent the newest snapshot in chunks of
  * {@code snapshotChunkBytes}, with at most {@code maxSnapshotInflightBytes} beyond the last
  * acknowledged offset, and to at most {@code maxSnapshotSends} followers at a time (the rest keep
- * probing until a transfer ends). The chunks after the acknowledged offset are sent again when no
- * acknowledgement has come for a heartbeat interval, so a transfer survives lost messages and
- * partitions, and resumes where the follower's durable bytes end.
+ * probing until a transfer ends). When no answer has come for a heartbeat interval, one chunk is
+ * sent again from the acknowledged offset, and the window reopens once the follower answers; so a
+ * transfer survives lost messages and partitions, and resumes where the follower's durable bytes
+ * end.
  *
  * <h2>Receiving (follower)</h2>
  * A chunk is written only if it starts where the bytes held end (at 0 it starts a new transfer);
@@ -133,8 +134,11 @@ final class Snapshots {
             startSending(peer, pr);
             return;
         }
-        if (core.tickCount - pr.lastProgressTick() >= core.config.heartbeatTicks()) {
-            pr.resendFromAcked(core.config.snapshotChunkBytes());
+        // A heartbeat interval without an answer: the chunks (or their answers) are lost, or the
+        // follower is down or slow. One chunk is resent, not the window: on top of a follower that
+        // is only slow (a long fsync), a second window would fill the transport's buffer.
+        if (core.tickCount - pr.snapshotQuietSince() >= core.config.heartbeatTicks()) {
+            pr.resendFromAcked(core.config.snapshotChunkBytes(), core.tickCount);
             sendChunks(peer, pr);
         }
     }

@@ -57,6 +57,14 @@ class SnapshotPaperTest {
                 .map(InstallSnapshot.class::cast).toList();
     }
 
+    /** An election timeout of the leader's ticks: unanswered chunks are resent. */
+    private static void resendInterval(HandCluster c) {
+        for (int i = 0; i < c.config.electionTicks(); i++) {
+            c.core(1).tick();
+            c.flush(1);
+        }
+    }
+
     private static void heartbeatInterval(HandCluster c) {
         for (int i = 0; i < c.config.heartbeatTicks(); i++) {
             c.core(1).tick();
@@ -166,7 +174,7 @@ class SnapshotPaperTest {
         int before = chunksTo(c, 3).size();
 
         c.heal(3);
-        heartbeatInterval(c); // no acknowledgement for a heartbeat interval: resend from the acknowledged offset
+        resendInterval(c); // no answer for a heartbeat interval: resend from the acknowledged offset
         c.deliverAll();
 
         List<InstallSnapshot> after = chunksTo(c, 3).subList(before, chunksTo(c, 3).size());
@@ -190,7 +198,7 @@ class SnapshotPaperTest {
         RaftCore restarted = c.restart(3);
         c.heal(3);
         int before = chunksTo(c, 3).size();
-        heartbeatInterval(c);
+        resendInterval(c);
         c.deliverAll();
 
         assertEquals(20, restarted.snapshot().index());

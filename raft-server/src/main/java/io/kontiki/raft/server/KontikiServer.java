@@ -192,6 +192,11 @@ public final class KontikiServer implements KvService, AutoCloseable {
         return transport.faults();
     }
 
+    /** The peer transport's counters (messages and bytes sent, drops by cause). Any thread. */
+    public io.kontiki.raft.transport.netty.TransportStats transportStats() {
+        return transport.stats();
+    }
+
     // ---- KvService ------------------------------------------------------------------------
 
     @Override

@@ -32,6 +32,9 @@ public final class Progress {
     private long acked;
     private long sent;
     private boolean lastChunkSent;
+    /** SNAPSHOT: after a resend, one chunk at a time until the follower answers (a probe, not a window). */
+    private boolean snapshotProbing;
+    private long lastResendTick;
 
     public Progress(long next, int maxInflight) {
         this.next = Math.max(1, next);
@@ -161,6 +164,7 @@ public final class Progress {
         acked = 0;
         sent = 0;
         lastChunkSent = false;
+        snapshotProbing = false;
         probeSent = false;
         inflights.reset();
         lastProgressTick = nowTick;
@@ -184,10 +188,12 @@ public final class Progress {
     /**
      * SNAPSHOT: the length of the next chunk to send, at offset {@link #snapshotSent()}, or -1 if
      * nothing is to be sent now: every byte is out, or {@code maxInflightBytes} are sent and not yet
-     * acknowledged. The last chunk may be empty (an empty snapshot is one empty chunk).
+     * acknowledged (or, after a resend, one chunk is out and not yet answered). The last chunk may
+     * be empty (an empty snapshot is one empty chunk).
      */
     public int nextChunkLength(int maxChunkBytes, long maxInflightBytes) {
-        if (state != State.SNAPSHOT || lastChunkSent || sent - acked >= maxInflightBytes) {
+        if (state != State.SNAPSHOT || lastChunkSent || sent - acked >= maxInflightBytes
+                || (snapshotProbing && sent > acked)) {
             return -1;
         }
         return (int) Math.min(maxChunkBytes, snapshot.size() - sent);
@@ -219,16 +225,26 @@ public final class Progress {
         } else {
             resendFrom(nextOffset);
         }
+        snapshotProbing = false;
         lastProgressTick = nowTick;
         return true;
     }
 
     /**
      * SNAPSHOT: the chunks after the last acknowledged offset seem lost; send again from there (if
-     * every byte was acknowledged, the last chunk again, so that the follower answers once more).
+     * every byte was acknowledged, the last chunk again, so that the follower answers once more),
+     * one chunk until the follower answers: a follower that is only slow (a long fsync) is not
+     * sent a second window on top of the first, which would fill the transport's buffer.
      */
-    public void resendFromAcked(int maxChunkBytes) {
+    public void resendFromAcked(int maxChunkBytes, long nowTick) {
         resendFrom(acked < snapshot.size() ? acked : Math.max(0, snapshot.size() - maxChunkBytes));
+        snapshotProbing = true;
+        lastResendTick = nowTick;
+    }
+
+    /** SNAPSHOT: the tick of the last answer that moved the transfer, or of the last resend, whichever is later. */
+    public long snapshotQuietSince() {
+        return Math.max(lastProgressTick, lastResendTick);
     }
 
     private void resendFrom(long offset) {

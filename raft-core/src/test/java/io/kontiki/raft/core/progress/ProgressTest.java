@@ -260,15 +260,18 @@ class ProgressTest {
     }
 
     @Test
-    void aResendStartsAtTheAcknowledgedOffsetOrResendsTheLastChunk() {
+    void aResendStartsAtTheAcknowledgedOffsetWithOneChunkUntilTheFollowerAnswers() {
         Progress p = new Progress(1, 4);
         p.becomeSnapshot(SNAP, 0);
         sendAll(p, 10, 100);
         p.snapshotAcknowledged(10, 1);
-        p.resendFromAcked(10);
-        assertEquals(java.util.List.of(10L, 20L), sendAll(p, 10, 100));
-        p.snapshotAcknowledged(25, 2);
-        p.resendFromAcked(10);
+        p.resendFromAcked(10, 3);
+        assertEquals(3, p.snapshotQuietSince());
+        assertEquals(java.util.List.of(10L), sendAll(p, 10, 100), "one chunk: a probe, not a window");
+        p.snapshotAcknowledged(20, 4);
+        assertEquals(java.util.List.of(20L), sendAll(p, 10, 100), "the window reopens once the follower answers");
+        p.snapshotAcknowledged(25, 5);
+        p.resendFromAcked(10, 9);
         assertEquals(java.util.List.of(15L), sendAll(p, 10, 100), "all acknowledged: the last chunk again, so the follower answers");
     }
 
