@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       with snapshots off (the old replay-everything behaviour): time from start to the first
  *       write acknowledged, and to the storage being open.</li>
  *   <li>{@code during}: three server processes holding {@code --state-mb} MB of state, under
- *       {@code --outstanding} puts of 64-byte values; alternating {@code --window-seconds}
- *       windows with every node snapshotting back to back and without any snapshot; writes/s of
- *       each kind of window and their ratio.</li>
+ *       {@code --outstanding} puts of 64-byte values; rounds in which every node (or, with
+ *       {@code --snapshot-nodes leader|follower}, the leader or the followers) takes one snapshot of
+ *       the whole store, each followed by as long a time without one; writes/s during the
+ *       snapshots and without, and their ratio.</li>
  * </ul>
  * <pre>
  * java -cp raft-bench/target/benchmarks.jar io.kontiki.raft.bench.SnapshotBenchmark --part all
@@ -58,6 +59,7 @@ public final class SnapshotBenchmark {
         int windowSeconds = 10;
         int windows = 3;
         int chunkBytes = SnapshotPolicy.DEFAULTS.chunkBytes();
+        String snapshotNodes = "all";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--part" -> part = args[i + 1];
@@ -67,6 +69,7 @@ public final class SnapshotBenchmark {
                 case "--window-seconds" -> windowSeconds = Integer.parseInt(args[i + 1]);
                 case "--windows" -> windows = Integer.parseInt(args[i + 1]);
                 case "--chunk-bytes" -> chunkBytes = Integer.parseInt(args[i + 1]);
+                case "--snapshot-nodes" -> snapshotNodes = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
@@ -77,7 +80,7 @@ public final class SnapshotBenchmark {
             restart(entries, outstanding);
         }
         if (part.equals("all") || part.equals("during")) {
-            during(stateMb / 2, outstanding, windowSeconds, windows);
+            during(stateMb / 2, outstanding, windowSeconds, windows, snapshotNodes);
         }
     }
 
@@ -213,9 +216,10 @@ public final class SnapshotBenchmark {
 
     // ---- throughput during a snapshot --------------------------------------------------------
 
-    private static void during(int stateMb, int outstanding, int windowSeconds, int windows) throws Exception {
-        System.out.printf("== writes/s while snapshots are taken vs without (3 processes, fsync on, %d MB state, %d "
-                + "outstanding)%n", stateMb, outstanding);
+    private static void during(int stateMb, int outstanding, int windowSeconds, int windows, String which)
+            throws Exception {
+        System.out.printf("== writes/s while snapshots are taken (by %s) vs without (3 processes, fsync on, %d MB state, "
+                + "%d outstanding)%n", which, stateMb, outstanding);
         List<String> noAutoSnapshots = List.of("--snapshot-entries", String.valueOf(Long.MAX_VALUE / 4),
                 "--snapshot-log-bytes", String.valueOf(Long.MAX_VALUE / 4));
         try (ProcessCluster cluster = new ProcessCluster(3, 50, 150, ProcessCluster.Faults.NONE, JVM, noAutoSnapshots);
@@ -233,42 +237,43 @@ public final class SnapshotBenchmark {
                 workers.add(done);
                 overwrite(client, w, keys, outstanding, 0, value, stop, completed, done);
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(windowSeconds)); // warm-up window, not counted
+            Thread.sleep(TimeUnit.SECONDS.toMillis(windowSeconds)); // warm-up, not counted
             double with = 0;
             double without = 0;
-            int snapshots = 0;
-            for (int i = 0; i < windows; i++) {
+            double snapshotSeconds = 0;
+            int rounds = windows * 5;
+            for (int i = 0; i < rounds; i++) {
+                // While every node takes one snapshot of the whole store...
                 long before = completed.get();
                 long t = System.nanoTime();
-                Thread.sleep(TimeUnit.SECONDS.toMillis(windowSeconds)); // a window without snapshots
-                double rate = (completed.get() - before) / ((System.nanoTime() - t) / 1e9);
-                without += rate;
-                before = completed.get();
-                t = System.nanoTime();
-                long end = t + TimeUnit.SECONDS.toNanos(windowSeconds);
-                while (System.nanoTime() < end) {
-                    List<CompletableFuture<String>> taken = new ArrayList<>();
-                    for (InetSocketAddress a : cluster.clientAddresses().values()) {
+                List<CompletableFuture<String>> taken = new ArrayList<>();
+                int leader = leaderOf(cluster);
+                cluster.clientAddresses().forEach((id, a) -> {
+                    if (which.equals("all") || (which.equals("leader") == (id == leader))) {
                         taken.add(client.snapshotAsync(a));
                     }
-                    for (CompletableFuture<String> f : taken) {
-                        try {
-                            f.get(60, TimeUnit.SECONDS);
-                            snapshots++;
-                        } catch (Exception e) {
-                            System.out.println("  snapshot failed: " + e.getMessage());
-                        }
-                    }
+                });
+                for (CompletableFuture<String> f : taken) {
+                    f.get(120, TimeUnit.SECONDS);
                 }
-                double rateWith = (completed.get() - before) / ((System.nanoTime() - t) / 1e9);
+                long took = System.nanoTime() - t;
+                double rateWith = (completed.get() - before) / (took / 1e9);
+                // ... and for as long again right after, without any.
+                before = completed.get();
+                t = System.nanoTime();
+                TimeUnit.NANOSECONDS.sleep(took);
+                double rate = (completed.get() - before) / ((System.nanoTime() - t) / 1e9);
                 with += rateWith;
-                System.out.printf(Locale.ROOT, "  window %d: %.0f writes/s without a snapshot, %.0f with snapshots back "
-                        + "to back%n", i + 1, rate, rateWith);
+                without += rate;
+                snapshotSeconds += took / 1e9;
+                System.out.printf(Locale.ROOT, "  round %d: snapshots took %.2f s: %.0f writes/s during them, %.0f in as long "
+                        + "without%n", i + 1, took / 1e9, rateWith, rate);
             }
+            System.out.printf(Locale.ROOT, "  mean %.0f writes/s while the snapshots were taken (%.2f s each), %.0f without: "
+                    + "ratio %.2f (goal >= 0.8)%n", with / rounds, snapshotSeconds / rounds, without / rounds,
+                    with / without);
             stop.set(true);
             CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            System.out.printf(Locale.ROOT, "  %d snapshots taken; mean %.0f writes/s with, %.0f without: ratio %.2f "
-                    + "(goal >= 0.8)%n", snapshots, with / windows, without / windows, with / without);
         }
     }
 
