@@ -35,6 +35,7 @@ final class NodeSnapshots {
     private long appliedTerm;
     private long lastSnapshotIndex;
     private long bytesSinceSnapshot;
+    private double stretch = 1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.25);
     private volatile boolean inProgress;
 
     /** Loop only: each peer's transfer, for the log lines. */
@@ -74,11 +75,17 @@ final class NodeSnapshots {
         bytesSinceSnapshot += e.data().length;
     }
 
-    /** After a batch of applies: takes a snapshot if the entries or bytes since the last one pass a threshold. */
+    /**
+     * After a batch of applies: takes a snapshot if the entries or bytes since the last one pass a
+     * threshold. Each node stretches the thresholds by a random factor in [1, 1.25), drawn anew
+     * after each snapshot: nodes that apply the same entries would otherwise all snapshot at the
+     * same index, at the same moment, and on a machine they share (or in a cluster under one
+     * load) the bursts of serializing and writing add up.
+     */
     void maybeSnapshot(long appliedIndex) {
         if (config.takesSnapshots() && !inProgress
-                && ((config.snapshotEntries() > 0 && appliedIndex - lastSnapshotIndex >= config.snapshotEntries())
-                    || (config.snapshotBytes() > 0 && bytesSinceSnapshot >= config.snapshotBytes()))) {
+                && ((config.snapshotEntries() > 0 && appliedIndex - lastSnapshotIndex >= config.snapshotEntries() * stretch)
+                    || (config.snapshotBytes() > 0 && bytesSinceSnapshot >= config.snapshotBytes() * stretch))) {
             start(appliedIndex, null);
         }
     }
@@ -110,6 +117,7 @@ final class NodeSnapshots {
         inProgress = true;
         lastSnapshotIndex = appliedIndex;
         bytesSinceSnapshot = 0;
+        stretch = 1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.25);
         Runnable store = () -> {
             try {
                 SnapshotMeta meta = storage.saveSnapshot(appliedIndex, term, writer);

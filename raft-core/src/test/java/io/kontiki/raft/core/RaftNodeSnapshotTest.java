@@ -133,14 +133,20 @@ class RaftNodeSnapshotTest {
 
         propose(node, loop, 9);
         assertTrue(snapshotTasks.isEmpty(), "9 entries: below the threshold");
-        propose(node, loop, 1);
+        int more = 0;
+        while (snapshotTasks.isEmpty() && more < 5) {
+            propose(node, loop, 1);
+            more++;
+        }
+        long index = 9 + more;
+        assertTrue(index >= 10 && index <= 13, "the threshold of 10, stretched by at most a quarter: " + index);
         assertEquals(1, snapshotTasks.size(), "captured on the apply executor, to be written on the snapshot executor");
         assertTrue(storage.snapshot().isNone(), "nothing written before the snapshot executor runs");
         runSnapshotTasks();
 
-        assertEquals(new SnapshotMeta(10, 1, 8, storage.snapshot().checksum()), storage.snapshot());
-        assertEquals(10, node.status().snapshotIndex());
-        assertEquals(11, node.status().firstLogIndex(), "the log before the snapshot is discarded");
+        assertEquals(new SnapshotMeta(index, 1, 8, storage.snapshot().checksum()), storage.snapshot());
+        assertEquals(index, node.status().snapshotIndex());
+        assertEquals(index + 1, node.status().firstLogIndex(), "the log before the snapshot is discarded");
         assertEquals(0, storage.load().entries().size());
         node.close();
     }
@@ -151,19 +157,25 @@ class RaftNodeSnapshotTest {
         Summer sm = new Summer();
         RaftNode node = node(storage, sm, 10);
         loop.ticks(10);
-        propose(node, loop, 12);
+        propose(node, loop, 14);
         runSnapshotTasks();
         node.close();
+        long snapshot = storage.snapshot().index();
+        assertTrue(snapshot >= 10 && snapshot <= 13, "snapshot at " + snapshot);
 
         Summer again = new Summer();
         RaftNode restarted = node(storage.copy(), again, 10);
         loop.runTasks();
-        assertEquals(List.of("restore 10"), again.calls, "restored first, at once");
-        assertEquals(10, again.sum);
+        assertEquals(List.of("restore " + snapshot), again.calls, "restored first, at once");
+        assertEquals(snapshot, again.sum);
         loop.ticks(10); // elected again; an entry of its own term commits the ones after the snapshot (§5.4.2)
         propose(restarted, loop, 1);
-        assertEquals(List.of("restore 10", "apply 11", "apply 12", "apply 13"), again.calls);
-        assertEquals(13, again.sum);
+        List<String> expected = new java.util.ArrayList<>(List.of("restore " + snapshot));
+        for (long i = snapshot + 1; i <= 15; i++) {
+            expected.add("apply " + i);
+        }
+        assertEquals(expected, again.calls);
+        assertEquals(15, again.sum);
         restarted.close();
     }
 
@@ -200,7 +212,7 @@ class RaftNodeSnapshotTest {
         };
         RaftNode node = node(storage, failing, 5);
         loop.ticks(10);
-        propose(node, loop, 5);
+        propose(node, loop, 7); // past the threshold of 5 however it is stretched
         runSnapshotTasks();
         assertTrue(storage.snapshot().isNone());
         assertEquals(1, node.status().firstLogIndex());

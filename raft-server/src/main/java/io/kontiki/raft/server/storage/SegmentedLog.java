@@ -150,6 +150,9 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     private boolean startsNewSegment(int recordSize) {
+        if (last().skipped()) {
+            return true; // truncateSuffix cut back to a segment that was never read: it is not appended to
+        }
         long current = last().size() + batch.position();
         return current > 0 && current + recordSize > segmentBytes;
     }

@@ -181,4 +181,23 @@ class SegmentedLogTest {
             assertEquals(List.of(LogEntry.noop(4, 21)), log.readAll(20));
         }
     }
+
+    @Test
+    void truncatingBackToASkippedSegmentStartsANewSegmentForTheNextAppend() {
+        try (SegmentedLog log = written(9)) {
+            assertEquals(3, log.segmentFiles().size());
+        }
+        // Reopened with room to spare in every segment, so only being skipped can start a new one.
+        try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, new DiskSync(false), 6)) {
+            log.truncateSuffix(7); // a conflict right after the snapshot: the segment from 7 goes
+            assertEquals(6, log.lastIndex());
+            log.append(entries(7, 2, 2));
+            log.sync();
+            assertEquals(Segment.fileName(7), log.segmentFiles().get(2).getFileName().toString());
+            assertEquals(entries(7, 2, 2), log.readAll(6));
+        }
+        try (SegmentedLog log = open(6)) {
+            assertEquals(entries(7, 2, 2), log.readAll(6));
+        }
+    }
 }
